@@ -35,14 +35,24 @@ export interface ProviderSpec {
   displayName: string;
   /** Documented authorize endpoint. */
   authorizeUrl: string;
-  /** Documented token endpoint (also used for refresh). */
+  /** Documented token endpoint (also used for refresh unless `refreshUrl` is set). */
   tokenUrl: string;
+  /**
+   * Endpoint for the refresh grant when it is not `tokenUrl` (Figma:
+   * `https://api.figma.com/v1/oauth/refresh`). Added by the providers engineer.
+   */
+  refreshUrl?: string;
   clientAuth: ClientAuthMethod;
   pkce: PkceSupport;
   /** Separator of the `scope` parameter (`" "` per RFC 6749; some providers use `","`). */
   scopeSeparator: string;
   /** Scopes requested when the caller names none (may be empty). */
   defaultScopes: string[];
+  /**
+   * Authorize parameter that carries the scopes, when not `scope` (Slack user tokens:
+   * `user_scope`). Added by the providers engineer.
+   */
+  scopeParam?: string;
   /** Extra authorize parameters, e.g. Dropbox `token_access_type=offline`. */
   authorizeParams?: Record<string, string>;
   /** Extra headers sent to the token endpoint (GitHub `accept: application/json`). */

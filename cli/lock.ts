@@ -1,0 +1,95 @@
+/**
+ * Cross-process exclusive lock on a file (flock on Unix, LockFileEx on Windows, through
+ * `Deno.FsFile.tryLock`). The kernel drops the lock when the holder's process dies, so a
+ * killed holder never blocks the next taker. The lock file is never deleted: deleting it
+ * would let two processes lock two different inodes of the same path.
+ */
+import { dirname, join } from "node:path";
+import { ClawauthError } from "../shared/errors.ts";
+import { parseProfileId } from "./store/profiles.ts";
+
+/** Options of {@linkcode withLock}. */
+export interface WithLockOptions {
+  /** Give up after this long (default 30 s) with ClawauthError `lock_timeout`. */
+  timeoutMs?: number;
+  /** Clock, epoch ms. */
+  now?: () => number;
+  /** Called once when the lock is busy and this process starts waiting. */
+  onWait?: (info: { path: string; holderPid?: number }) => void;
+  /** Waits between attempts (default: a timer). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const FIRST_RETRY_MS = 5;
+const MAX_RETRY_MS = 100;
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function readHolderPid(file: Deno.FsFile): Promise<number | undefined> {
+  try {
+    const buffer = new Uint8Array(32);
+    await file.seek(0, Deno.SeekMode.Start);
+    const n = await file.read(buffer);
+    if (!n) return undefined;
+    const pid = Number(new TextDecoder().decode(buffer.subarray(0, n)).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `fn` while holding an exclusive lock on `path` (created with mode 0600, parent 0700).
+ * Other processes (and other calls in this process) wait; the lock is released when `fn`
+ * settles or the process dies.
+ */
+export async function withLock<T>(
+  path: string,
+  fn: () => Promise<T> | T,
+  options: WithLockOptions = {},
+): Promise<T> {
+  const { timeoutMs = 30_000, now = Date.now, onWait, sleep = defaultSleep } = options;
+  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
+  try {
+    const started = now();
+    let delay = FIRST_RETRY_MS;
+    let announced = false;
+    while (!(await file.tryLock(true))) {
+      if (!announced) {
+        announced = true;
+        onWait?.({ path, holderPid: await readHolderPid(file) });
+      }
+      if (now() - started >= timeoutMs) {
+        const holderPid = await readHolderPid(file);
+        throw new ClawauthError(
+          "lock_timeout",
+          `could not take the lock ${path} within ${timeoutMs / 1000} s` +
+            (holderPid ? `: process ${holderPid} holds it` : ""),
+          { details: { lockPath: path, ...(holderPid ? { holderPid } : {}) } },
+        );
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, MAX_RETRY_MS);
+    }
+    try {
+      // The pid is only a hint for messages; the kernel lock is what excludes.
+      await file.truncate(0);
+      await file.seek(0, Deno.SeekMode.Start);
+      await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+      return await fn();
+    } finally {
+      await file.unlock();
+    }
+  } finally {
+    file.close();
+  }
+}
+
+/** The lock file of one profile: `<stateDir>/locks/<provider>/<name>.lock`. */
+export function lockPathFor(stateDir: string, profileId: string): string {
+  const { provider, name } = parseProfileId(profileId);
+  return join(stateDir, "locks", provider, `${name}.lock`);
+}

@@ -1,0 +1,58 @@
+/**
+ * Signed `GET /status/{id}` and `GET /claim/{id}` (0.4 bodies). A claim of a completed
+ * session hands the sealed blob over exactly once (versionstamp-checked delete); a claim of a
+ * failed session reports the error once and deletes it too.
+ */
+
+import { Hono } from "hono";
+import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
+import { requireSignature } from "../middleware/require_signature.ts";
+import type { AppEnv, AppServices } from "../services.ts";
+
+function failedBody(provider: string, error: string | undefined) {
+  return {
+    status: "error" as const,
+    provider,
+    error: error ?? "login failed",
+    code: ERROR_CODES.SESSION_FAILED,
+  };
+}
+
+export function createSessionRoutes(services: AppServices): Hono<AppEnv> {
+  const { store, now } = services;
+  const pollRateLimit = services.config.pollRateLimit;
+  return new Hono<AppEnv>()
+    .get(
+      "/status/:id",
+      requireSignature({ store, action: "status", pollRateLimit, now }),
+      function status(c) {
+        const { record } = c.get("session")!;
+        if (record.status === "error") {
+          return c.json(failedBody(record.provider, record.error), 400);
+        }
+        return c.json({ status: record.status, provider: record.provider });
+      },
+    )
+    .get(
+      "/claim/:id",
+      requireSignature({ store, action: "claim", pollRateLimit, now }),
+      async function claim(c) {
+        const entry = c.get("session")!;
+        const { record } = entry;
+        if (record.status === "pending") {
+          return c.json({ status: "pending", provider: record.provider });
+        }
+        if (!await store.consumeSession(entry)) {
+          throw new ClawauthError(
+            ERROR_CODES.SESSION_NOT_FOUND,
+            "session not found: it was claimed already",
+            { status: 404 },
+          );
+        }
+        if (record.status === "error") {
+          return c.json(failedBody(record.provider, record.error), 400);
+        }
+        return c.json({ status: "completed", provider: record.provider, blob: record.blob });
+      },
+    );
+}

@@ -1,0 +1,241 @@
+/**
+ * All Deno KV access of the server. Key layout (every key also carries `expireIn`, so KV's own
+ * lazy expiry collects whatever the sweep misses):
+ *
+ * | key | value | written by |
+ * |---|---|---|
+ * | `["session", id]` | {@linkcode SessionRecord} | init; callback (atomic, versionstamp-checked) |
+ * | `["expiry", expiresAtMs, id]` | `1` | init; read and removed by the sweep |
+ * | `["side", id, "open", sha256hex]` | `1` | short link (one per browser that opened it) |
+ * | `["side", id, "nonce", nonce]` | `1` | signed `/status`, `/claim` (atomic "must not exist") |
+ * | `["side", id, "poll", unixSecond]` | `Deno.KvU64` | signed `/status`, `/claim` (sum) |
+ * | `["rate", windowStartMs, scope, address]` | `Deno.KvU64` | `/init`, `/refresh` (sum) |
+ *
+ * Side keys of a session share the prefix `["side", id]` so the sweep clears them with one
+ * list; the expiry index is ordered by time so the sweep reads only what is due. Polls never
+ * write the session record. No value ever holds a plaintext token: a completed session holds
+ * only the sealed box.
+ */
+
+import type { SealedBox } from "../shared/wire.ts";
+
+/** One login session as stored. Times are epoch milliseconds. */
+export interface SessionRecord {
+  id: string;
+  provider: string;
+  status: "pending" | "completed" | "error";
+  /** Ed25519 public key (base64) that signs `/status` and `/claim`. */
+  verifyKey: string;
+  /** X25519 public key (base64) the token response is sealed to. */
+  boxPublicKey: string;
+  scope?: string;
+  /** The redirect URI sent in the authorize request; the code exchange repeats it. */
+  redirectUri: string;
+  /** The provider's authorize URL the short link redirects to (holds `state`, no secret). */
+  authUrl: string;
+  /** PKCE verifier, dropped when the session completes or fails. */
+  codeVerifier?: string;
+  createdAt: number;
+  expiresAt: number;
+  blob?: SealedBox;
+  error?: string;
+  finishedAt?: number;
+}
+
+/** A session read from KV with the versionstamp to check on update. */
+export interface SessionEntry {
+  record: SessionRecord;
+  versionstamp: string;
+}
+
+/** How long a nonce is remembered: a timestamp is accepted up to 60 s either side of now. */
+export const NONCE_TTL_MS = 3 * 60_000;
+const POLL_COUNTER_TTL_MS = 5_000;
+/** Rate-limit window of `/init` and `/refresh`. */
+export const RATE_WINDOW_MS = 60_000;
+// The expiry index outlives its session so the sweep still finds it after the session expired.
+const EXPIRY_INDEX_GRACE_MS = 24 * 3600_000;
+const MAX_MUTATIONS_PER_COMMIT = 500;
+const SWEEP_BATCH = 200;
+
+export interface SessionStore {
+  /** Writes a new session and its expiry index entry. */
+  createSession(record: SessionRecord): Promise<void>;
+  /** The session, or null when it does not exist or `expiresAt` has passed. */
+  getSession(id: string): Promise<SessionEntry | null>;
+  /** The session plus the number of signed requests already counted in `second`. */
+  getSessionForPoll(
+    id: string,
+    second: number,
+  ): Promise<{ entry: SessionEntry | null; polls: number }>;
+  /**
+   * Records a signed request: its nonce must not exist yet (false: a replay) and the poll
+   * counter of `second` goes up by one, in one atomic commit.
+   */
+  recordSignedRequest(id: string, options: { nonce: string; second: number }): Promise<boolean>;
+  /** Remembers that a browser opened the short link (its cookie value's SHA-256). */
+  recordBrowserOpen(entry: SessionEntry, cookieHash: string): Promise<void>;
+  /** True when a browser with this cookie hash opened the short link of `id`. */
+  hasBrowserOpen(id: string, cookieHash: string): Promise<boolean>;
+  /** Replaces the session if it is unchanged since `entry` was read; false otherwise. */
+  updateSession(entry: SessionEntry, record: SessionRecord): Promise<boolean>;
+  /** Deletes the session if it is unchanged since `entry` was read (exactly-once claim). */
+  consumeSession(entry: SessionEntry): Promise<boolean>;
+  /** Adds one to a client address's counter for the current window; returns the new count. */
+  countRateLimited(scope: string, address: string): Promise<number>;
+  /** A cheap read proving KV answers (readiness). */
+  ping(): Promise<void>;
+  /** Deletes sessions (and their side keys) and rate counters that are due; returns counts. */
+  sweep(options?: { limit?: number }): Promise<SweepResult>;
+}
+
+/** What one sweep removed: sessions due, and every key deleted for them (at most). */
+export interface SweepResult {
+  sessions: number;
+  keys: number;
+}
+
+/** Options of {@linkcode createSessionStore}. */
+export interface SessionStoreOptions {
+  /** Clock in epoch milliseconds. */
+  now: () => number;
+}
+
+function sessionKey(id: string): Deno.KvKey {
+  return ["session", id];
+}
+
+function remainingMs(record: SessionRecord, now: number): number {
+  return Math.max(1, record.expiresAt - now);
+}
+
+function isLive(entry: Deno.KvEntryMaybe<SessionRecord>, now: number): entry is Deno.KvEntry<
+  SessionRecord
+> {
+  return entry.value !== null && entry.value.expiresAt > now;
+}
+
+/** Builds the store over `kv`; every read treats an expired session as absent. */
+export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): SessionStore {
+  const { now } = options;
+
+  async function deleteKeys(keys: Deno.KvKey[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += MAX_MUTATIONS_PER_COMMIT) {
+      const op = kv.atomic();
+      for (const key of keys.slice(i, i + MAX_MUTATIONS_PER_COMMIT)) op.delete(key);
+      await op.commit();
+    }
+  }
+
+  async function keysOf(selector: Deno.KvListSelector, limit?: number): Promise<Deno.KvKey[]> {
+    const keys: Deno.KvKey[] = [];
+    for await (const entry of kv.list(selector, { limit, batchSize: 500 })) keys.push(entry.key);
+    return keys;
+  }
+
+  async function sweepSessions(limit: number): Promise<SweepResult> {
+    const result: SweepResult = { sessions: 0, keys: 0 };
+    while (result.sessions < limit) {
+      const batch = Math.min(SWEEP_BATCH, limit - result.sessions);
+      const due = await keysOf({ start: ["expiry"], end: ["expiry", now()] }, batch);
+      if (due.length === 0) break;
+      const sides = await Promise.all(
+        due.map((key) => keysOf({ prefix: ["side", key[2] as string] })),
+      );
+      const doomed = due.flatMap((key, i) => [key, sessionKey(key[2] as string), ...sides[i]]);
+      await deleteKeys(doomed);
+      result.sessions += due.length;
+      result.keys += doomed.length;
+    }
+    return result;
+  }
+
+  return {
+    async createSession(record) {
+      const expireIn = remainingMs(record, now());
+      const result = await kv.atomic()
+        .check({ key: sessionKey(record.id), versionstamp: null })
+        .set(sessionKey(record.id), record, { expireIn })
+        .set(["expiry", record.expiresAt, record.id], 1, {
+          expireIn: expireIn + EXPIRY_INDEX_GRACE_MS,
+        })
+        .commit();
+      if (!result.ok) throw new Error("session id collision");
+    },
+
+    async getSession(id) {
+      const entry = await kv.get<SessionRecord>(sessionKey(id));
+      return isLive(entry, now()) ? { record: entry.value, versionstamp: entry.versionstamp } : null;
+    },
+
+    async getSessionForPoll(id, second) {
+      const [session, counter] = await kv.getMany<[SessionRecord, Deno.KvU64]>([
+        sessionKey(id),
+        ["side", id, "poll", second],
+      ]);
+      return {
+        entry: isLive(session, now())
+          ? { record: session.value, versionstamp: session.versionstamp }
+          : null,
+        polls: counter.value === null ? 0 : Number(counter.value.value),
+      };
+    },
+
+    async recordSignedRequest(id, { nonce, second }) {
+      const nonceKey = ["side", id, "nonce", nonce];
+      const result = await kv.atomic()
+        .check({ key: nonceKey, versionstamp: null })
+        .set(nonceKey, 1, { expireIn: NONCE_TTL_MS })
+        .sum(["side", id, "poll", second], 1n)
+        .commit();
+      return result.ok;
+    },
+
+    async recordBrowserOpen(entry, cookieHash) {
+      await kv.set(["side", entry.record.id, "open", cookieHash], 1, {
+        expireIn: remainingMs(entry.record, now()),
+      });
+    },
+
+    async hasBrowserOpen(id, cookieHash) {
+      return (await kv.get(["side", id, "open", cookieHash])).value !== null;
+    },
+
+    async updateSession(entry, record) {
+      const result = await kv.atomic()
+        .check({ key: sessionKey(record.id), versionstamp: entry.versionstamp })
+        .set(sessionKey(record.id), record, { expireIn: remainingMs(record, now()) })
+        .commit();
+      return result.ok;
+    },
+
+    async consumeSession(entry) {
+      // The expiry index stays: the sweep removes the side keys (nonces, opens) later.
+      const result = await kv.atomic()
+        .check({ key: sessionKey(entry.record.id), versionstamp: entry.versionstamp })
+        .delete(sessionKey(entry.record.id))
+        .commit();
+      return result.ok;
+    },
+
+    async countRateLimited(scope, address) {
+      const windowStart = Math.floor(now() / RATE_WINDOW_MS) * RATE_WINDOW_MS;
+      const key = ["rate", windowStart, scope, address];
+      await kv.atomic().sum(key, 1n).commit();
+      const counter = await kv.get<Deno.KvU64>(key);
+      return counter.value === null ? 1 : Number(counter.value.value);
+    },
+
+    async ping() {
+      await kv.get(["readiness"]);
+    },
+
+    async sweep({ limit = Number.POSITIVE_INFINITY } = {}) {
+      const result = await sweepSessions(limit);
+      const rateEnd = Math.floor(now() / RATE_WINDOW_MS) * RATE_WINDOW_MS;
+      const stale = await keysOf({ start: ["rate"], end: ["rate", rateEnd] });
+      await deleteKeys(stale);
+      return { sessions: result.sessions, keys: result.keys + stale.length };
+    },
+  };
+}
