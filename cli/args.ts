@@ -78,7 +78,9 @@ function flagList(spec: CommandSpec): string {
 }
 
 function synopsis(spec: CommandSpec): string {
-  const positionals = spec.positionals.map((name, i) => i < spec.required ? `<${name}>` : `[${name}]`);
+  const positionals = spec.positionals.map((name, i) =>
+    i < spec.required ? `<${name}>` : `[${name}]`
+  );
   return ["clawauth", spec.command, ...positionals].join(" ");
 }
 
@@ -187,13 +189,13 @@ export function parseProviderName(value: string): string {
 }
 
 /** Profile names as cli/store/profiles.ts accepts them. */
-export const PROFILE_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+export const PROFILE_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
 
 /** Checks a `--profile` value. */
 export function parseProfileName(value: string): string {
-  if (!PROFILE_PATTERN.test(value) || value === "." || value === "..") {
+  if (!PROFILE_PATTERN.test(value)) {
     throw usageError(
-      `--profile must be 1 to 64 characters of [A-Za-z0-9._-]: got ${
+      `--profile must be 1 to 64 characters of [A-Za-z0-9._-], not starting with '.': got ${
         JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)
       }`,
     );

@@ -4,7 +4,7 @@
  * killed holder never blocks the next taker. The lock file is never deleted: deleting it
  * would let two processes lock two different inodes of the same path.
  */
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ClawauthError } from "../shared/errors.ts";
 import { parseProfileId } from "./store/profiles.ts";
 
@@ -22,6 +22,8 @@ export interface WithLockOptions {
 
 const FIRST_RETRY_MS = 5;
 const MAX_RETRY_MS = 100;
+/** Callers in this process queue here first, so they wait without polling each other. */
+const LOCAL_QUEUES = new Map<string, Promise<void>>();
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -50,6 +52,60 @@ export async function withLock<T>(
   fn: () => Promise<T> | T,
   options: WithLockOptions = {},
 ): Promise<T> {
+  const key = resolve(path);
+  const previous = LOCAL_QUEUES.get(key) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => release = resolve);
+  const tail = previous.then(() => mine);
+  LOCAL_QUEUES.set(key, tail);
+  try {
+    await waitLocal(path, previous, options);
+    return await withFileLock(path, fn, options);
+  } finally {
+    release();
+    if (LOCAL_QUEUES.get(key) === tail) LOCAL_QUEUES.delete(key);
+  }
+}
+
+/** Waits for earlier callers in this process, within the same time limit as the file lock. */
+async function waitLocal(
+  path: string,
+  previous: Promise<void>,
+  options: WithLockOptions,
+): Promise<void> {
+  const { timeoutMs = 30_000, onWait } = options;
+  let settled = false;
+  previous.then(() => settled = true);
+  await Promise.resolve();
+  if (settled) return;
+  onWait?.({ path, holderPid: Deno.pid });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      previous,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(timeoutError(path, timeoutMs, Deno.pid)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function timeoutError(path: string, timeoutMs: number, holderPid?: number): ClawauthError {
+  return new ClawauthError(
+    "lock_timeout",
+    `could not take the lock ${path} within ${timeoutMs / 1000} s` +
+      (holderPid ? `: process ${holderPid} holds it` : ""),
+    { details: { lockPath: path, ...(holderPid ? { holderPid } : {}) } },
+  );
+}
+
+async function withFileLock<T>(
+  path: string,
+  fn: () => Promise<T> | T,
+  options: WithLockOptions,
+): Promise<T> {
   const { timeoutMs = 30_000, now = Date.now, onWait, sleep = defaultSleep } = options;
   await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
@@ -63,13 +119,7 @@ export async function withLock<T>(
         onWait?.({ path, holderPid: await readHolderPid(file) });
       }
       if (now() - started >= timeoutMs) {
-        const holderPid = await readHolderPid(file);
-        throw new ClawauthError(
-          "lock_timeout",
-          `could not take the lock ${path} within ${timeoutMs / 1000} s` +
-            (holderPid ? `: process ${holderPid} holds it` : ""),
-          { details: { lockPath: path, ...(holderPid ? { holderPid } : {}) } },
-        );
+        throw timeoutError(path, timeoutMs, await readHolderPid(file));
       }
       await sleep(delay);
       delay = Math.min(delay * 2, MAX_RETRY_MS);

@@ -216,13 +216,15 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       details.supportedProviders = supported;
       return new ClawauthError(
         serverCode ?? ERROR_CODES.UNKNOWN_PROVIDER,
-        `${route} failed${said}${supported.length ? `; supported providers: ${supported.join(", ")}` : ""}`,
+        `${route} failed${said}${
+          supported.length ? `; supported providers: ${supported.join(", ")}` : ""
+        }`,
         { status, details },
       );
     }
     if (status >= 500) {
-      details.transient = serverCode !== ERROR_CODES.SERVER_MISCONFIGURED &&
-        serverCode !== ERROR_CODES.PROVIDER_NOT_CONFIGURED;
+      // Even a misconfigured server may be fixed and restarted while a caller backs off.
+      details.transient = true;
       return new ClawauthError(
         serverCode ?? ERROR_CODES.SERVER_ERROR,
         `the server failed ${route} (HTTP ${status})${said}`,
@@ -249,7 +251,9 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
   }
 
   /** A session answer with `status: "error"` (HTTP 400 or 200), as 0.4 servers send it. */
-  function sessionError(body: unknown): { status: "error"; provider: string; error: string } | null {
+  function sessionError(
+    body: unknown,
+  ): { status: "error"; provider: string; error: string } | null {
     if (!isRecord(body) || body.status !== "error") return null;
     return {
       status: "error",
@@ -274,7 +278,10 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
         throw invalidResponse("/init", "sessionId is missing or malformed");
       }
       if (provider !== undefined && provider !== payload.provider) {
-        throw invalidResponse("/init", `provider is ${JSON.stringify(provider)}, not ${payload.provider}`);
+        throw invalidResponse(
+          "/init",
+          `provider is ${JSON.stringify(provider)}, not ${payload.provider}`,
+        );
       }
       if (!isHttpUrl(authUrl)) throw invalidResponse("/init", "authUrl is not an http(s) URL");
       if (shortAuthUrl !== undefined && shortAuthUrl !== null && !isHttpUrl(shortAuthUrl)) {

@@ -7,7 +7,11 @@
 
 import type { ProviderSettings, ProviderSpec } from "./types.ts";
 
-/** Parameters of one authorization request. */
+/**
+ * Parameters of one authorization request.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
+ */
 export interface AuthorizeRequestOptions {
   /** Opaque, signed `state` value. */
   state: string;
@@ -20,7 +24,11 @@ export interface AuthorizeRequestOptions {
   codeChallenge?: string;
 }
 
-/** Parameters this module owns; `spec.authorizeParams` never replaces them. */
+/**
+ * Parameters this module owns; `spec.authorizeParams` never replaces them.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
+ */
 export const CORE_AUTHORIZE_PARAMS: readonly string[] = [
   "response_type",
   "client_id",

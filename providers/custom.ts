@@ -40,13 +40,25 @@ import type {
   TokenResponseStyle,
 } from "./types.ts";
 
-/** Pattern every provider name matches. */
+/**
+ * Pattern every provider name matches.
+ *
+ * @see ./custom.ts module doc (the provider config format)
+ */
 export const PROVIDER_NAME_PATTERN = /^[a-z0-9_-]+$/;
 
-/** Longest provider name accepted. */
+/**
+ * Longest provider name accepted.
+ *
+ * @see ./custom.ts module doc (the provider config format)
+ */
 export const MAX_PROVIDER_NAME_LENGTH = 64;
 
-/** Names that would collide with the server's routes (`/{provider}/{sessionId}`). */
+/**
+ * Names that would collide with the server's routes (`/{provider}/{sessionId}`).
+ *
+ * @see ./custom.ts module doc (the provider config format)
+ */
 export const RESERVED_PROVIDER_NAMES: readonly string[] = [
   "callback",
   "init",
@@ -59,12 +71,24 @@ export const RESERVED_PROVIDER_NAMES: readonly string[] = [
   "v1",
 ];
 
-/** Env var holding inline provider JSON. */
+/**
+ * Env var holding inline provider JSON.
+ *
+ * @see ./custom.ts module doc (the provider config format)
+ */
 export const PROVIDERS_ENV = "CLAWAUTH_PROVIDERS";
-/** Env var holding the path of a provider JSON file. */
+/**
+ * Env var holding the path of a provider JSON file.
+ *
+ * @see ./custom.ts module doc (the provider config format)
+ */
 export const PROVIDERS_FILE_ENV = "CLAWAUTH_PROVIDERS_FILE";
 
-/** Timeout of one OIDC discovery request. */
+/**
+ * Timeout of one OIDC discovery request.
+ *
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
+ */
 export const DISCOVERY_TIMEOUT_MS = 15_000;
 
 const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ["basic", "body", "none"];
@@ -95,7 +119,11 @@ const ALLOWED_FIELDS: readonly string[] = [
 const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const FORBIDDEN_TOKEN_HEADERS = ["authorization", "content-type", "content-length", "host"];
 
-/** One validated entry of the operator's provider config. */
+/**
+ * One validated entry of the operator's provider config.
+ *
+ * @see ./custom.ts module doc (the provider config format)
+ */
 export interface CustomProviderDef {
   name: string;
   displayName?: string;
@@ -119,7 +147,11 @@ export interface CustomProviderDef {
   refresh?: { supported: boolean; rotates?: boolean };
 }
 
-/** Inputs of {@linkcode loadCustomProviders}. */
+/**
+ * Inputs of {@linkcode loadCustomProviders}.
+ *
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
+ */
 export interface LoadCustomProvidersOptions {
   env: Record<string, string | undefined>;
   /** Used for OIDC discovery; defaults to the global `fetch`. */
@@ -128,7 +160,11 @@ export interface LoadCustomProvidersOptions {
   readTextFile?: (path: string) => Promise<string>;
 }
 
-/** Output of {@linkcode loadCustomProviders}. */
+/**
+ * Output of {@linkcode loadCustomProviders}.
+ *
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
+ */
 export interface LoadedCustomProviders {
   /** Specs, in config order, with `source: "custom"`. */
   specs: ProviderSpec[];

@@ -7,7 +7,11 @@
 
 import { encodeBase64Url, randomBase64Url } from "../shared/base64.ts";
 
-/** A PKCE code verifier and its S256 code challenge. */
+/**
+ * A PKCE code verifier and its S256 code challenge.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.1
+ */
 export interface PkcePair {
   /** 43 base64url characters (32 random bytes): keep secret until the token request. */
   verifier: string;

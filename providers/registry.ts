@@ -8,7 +8,11 @@
 import { BUILTIN_PROVIDERS } from "./builtin.ts";
 import type { ProviderSpec } from "./types.ts";
 
-/** Read-only view of the providers one deployment knows. */
+/**
+ * Read-only view of the providers one deployment knows.
+ *
+ * @see ./builtin.ts
+ */
 export interface ProviderRegistry {
   /** The spec named `name` (exact, lower-case name), or `undefined`. */
   get(name: string): ProviderSpec | undefined;

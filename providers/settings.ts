@@ -17,7 +17,11 @@
 
 import type { ProviderSettings, ProviderSpec } from "./types.ts";
 
-/** Inputs of {@linkcode resolveProviderSettings}. */
+/**
+ * Inputs of {@linkcode resolveProviderSettings}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
+ */
 export interface ResolveSettingsOptions {
   env: Record<string, string | undefined>;
   /** The server's public origin (`https://auth.example.com`), for the default redirect URI. */
@@ -26,7 +30,11 @@ export interface ResolveSettingsOptions {
   overrides?: Partial<ProviderSettings>;
 }
 
-/** Result of {@linkcode resolveProviderSettings}. */
+/**
+ * Result of {@linkcode resolveProviderSettings}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
+ */
 export type ResolveSettingsResult =
   | { ok: true; settings: ProviderSettings }
   | {

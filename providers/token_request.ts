@@ -11,15 +11,27 @@ import { encodeBase64 } from "../shared/base64.ts";
 import { processTokenResponse, sanitizeDescription } from "./token_response.ts";
 import type { ProviderSettings, ProviderSpec, TokenResponseResult } from "./types.ts";
 
-/** How long a token endpoint may take before the request counts as a network failure. */
+/**
+ * How long a token endpoint may take before the request counts as a network failure.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+ */
 export const TOKEN_REQUEST_TIMEOUT_MS = 15_000;
 
-/** The grant a token request carries. */
+/**
+ * The grant a token request carries.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+ */
 export type TokenGrant =
   | { type: "authorization_code"; code: string; codeVerifier?: string }
   | { type: "refresh_token"; refreshToken: string; scope?: string };
 
-/** Options of {@linkcode tokenRequest}. */
+/**
+ * Options of {@linkcode tokenRequest}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+ */
 export interface TokenRequestOptions {
   /** Injected `fetch` (tests, the server's instrumented fetch). */
   fetch?: typeof fetch;

@@ -13,10 +13,18 @@
 
 import type { ProviderSpec, TokenResponseResult } from "./types.ts";
 
-/** Longest description a failure carries. */
+/**
+ * Longest description a failure carries.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
 export const MAX_DESCRIPTION_LENGTH = 200;
 
-/** Largest token response body read (bytes); anything larger is `invalid_response`. */
+/**
+ * Largest token response body read (bytes); anything larger is `invalid_response`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
 export const MAX_TOKEN_RESPONSE_BYTES = 1_000_000;
 
 const TOKEN_FIELDS = ["access_token", "refresh_token", "id_token"] as const;

@@ -55,7 +55,9 @@ export function createStateSigner(secret: string): StateSigner {
 
     async verify(state, nowMs) {
       if (state === undefined || state === "") {
-        throw invalidState("the 'state' parameter is missing: start again from the link you were sent");
+        throw invalidState(
+          "the 'state' parameter is missing: start again from the link you were sent",
+        );
       }
       const parts = state.length <= MAX_STATE_LENGTH ? state.split(".") : [];
       let mac: Uint8Array<ArrayBuffer> | undefined;

@@ -1,15 +1,16 @@
 /**
- * All Deno KV access of the server. Key layout (every key also carries `expireIn`, so KV's own
- * lazy expiry collects whatever the sweep misses):
+ * All Deno KV access of the server. Key layout (every key but the rate counters also carries
+ * `expireIn`, so KV's own lazy expiry collects whatever the sweep misses; KV sums cannot
+ * expire, so the sweep deletes spent rate windows by time):
  *
  * | key | value | written by |
  * |---|---|---|
  * | `["session", id]` | {@linkcode SessionRecord} | init; callback (atomic, versionstamp-checked) |
  * | `["expiry", expiresAtMs, id]` | `1` | init; read and removed by the sweep |
- * | `["side", id, "open", sha256hex]` | `1` | short link (one per browser that opened it) |
+ * | `["side", id, "open", sha256]` | `1` | short link (one per browser that opened it) |
  * | `["side", id, "nonce", nonce]` | `1` | signed `/status`, `/claim` (atomic "must not exist") |
- * | `["side", id, "poll", unixSecond]` | `Deno.KvU64` | signed `/status`, `/claim` (sum) |
- * | `["rate", windowStartMs, scope, address]` | `Deno.KvU64` | `/init`, `/refresh` (sum) |
+ * | `["side", id, "poll", unixSecond]` | number | signed `/status`, `/claim` (count, 5 s expiry) |
+ * | `["rate", windowStartMs, scope, address]` | `Deno.KvU64` | `/init`, `/refresh` (sum; swept by time) |
  *
  * Side keys of a session share the prefix `["side", id]` so the sweep clears them with one
  * list; the expiry index is ordered by time so the sweep reads only what is due. Polls never
@@ -69,10 +70,14 @@ export interface SessionStore {
     second: number,
   ): Promise<{ entry: SessionEntry | null; polls: number }>;
   /**
-   * Records a signed request: its nonce must not exist yet (false: a replay) and the poll
-   * counter of `second` goes up by one, in one atomic commit.
+   * Records a signed request in one atomic commit: its nonce must not exist yet (false: a
+   * replay), and the poll counter of `second` becomes `polls + 1`. The counter is a plain
+   * expiring value, not a KV sum (sums cannot expire), so simultaneous requests may count once.
    */
-  recordSignedRequest(id: string, options: { nonce: string; second: number }): Promise<boolean>;
+  recordSignedRequest(
+    id: string,
+    options: { nonce: string; second: number; polls: number },
+  ): Promise<boolean>;
   /** Remembers that a browser opened the short link (its cookie value's SHA-256). */
   recordBrowserOpen(entry: SessionEntry, cookieHash: string): Promise<void>;
   /** True when a browser with this cookie hash opened the short link of `id`. */
@@ -137,7 +142,8 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
     const result: SweepResult = { sessions: 0, keys: 0 };
     while (result.sessions < limit) {
       const batch = Math.min(SWEEP_BATCH, limit - result.sessions);
-      const due = await keysOf({ start: ["expiry"], end: ["expiry", now()] }, batch);
+      // Inclusive of now: a session is expired once `expiresAt <= now`.
+      const due = await keysOf({ start: ["expiry"], end: ["expiry", now() + 1] }, batch);
       if (due.length === 0) break;
       const sides = await Promise.all(
         due.map((key) => keysOf({ prefix: ["side", key[2] as string] })),
@@ -165,11 +171,13 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
 
     async getSession(id) {
       const entry = await kv.get<SessionRecord>(sessionKey(id));
-      return isLive(entry, now()) ? { record: entry.value, versionstamp: entry.versionstamp } : null;
+      return isLive(entry, now())
+        ? { record: entry.value, versionstamp: entry.versionstamp }
+        : null;
     },
 
     async getSessionForPoll(id, second) {
-      const [session, counter] = await kv.getMany<[SessionRecord, Deno.KvU64]>([
+      const [session, counter] = await kv.getMany<[SessionRecord, number]>([
         sessionKey(id),
         ["side", id, "poll", second],
       ]);
@@ -177,16 +185,16 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
         entry: isLive(session, now())
           ? { record: session.value, versionstamp: session.versionstamp }
           : null,
-        polls: counter.value === null ? 0 : Number(counter.value.value),
+        polls: counter.value ?? 0,
       };
     },
 
-    async recordSignedRequest(id, { nonce, second }) {
+    async recordSignedRequest(id, { nonce, second, polls }) {
       const nonceKey = ["side", id, "nonce", nonce];
       const result = await kv.atomic()
         .check({ key: nonceKey, versionstamp: null })
         .set(nonceKey, 1, { expireIn: NONCE_TTL_MS })
-        .sum(["side", id, "poll", second], 1n)
+        .set(["side", id, "poll", second], polls + 1, { expireIn: POLL_COUNTER_TTL_MS })
         .commit();
       return result.ok;
     },

@@ -98,14 +98,22 @@ export function parseLoginLocalArgs(argv: string[]): LoginLocalArgs {
   if (flags.port !== undefined) {
     port = Number(flags.port);
     if (!/^\d{1,5}$/.test(String(flags.port)) || port < 1 || port > 65535) {
-      throw usageError(`--port must be a port number 1 to 65535: got ${JSON.stringify(String(flags.port).slice(0, 20))}`);
+      throw usageError(
+        `--port must be a port number 1 to 65535: got ${
+          JSON.stringify(String(flags.port).slice(0, 20))
+        }`,
+      );
     }
   }
   let timeoutMs = LOCAL_LOGIN_TIMEOUT_MS;
   if (flags.timeout !== undefined) {
     const seconds = Number(flags.timeout);
     if (!/^\d{1,6}$/.test(String(flags.timeout)) || seconds < 1) {
-      throw usageError(`--timeout must be a whole number of seconds ≥ 1: got ${JSON.stringify(String(flags.timeout).slice(0, 20))}`);
+      throw usageError(
+        `--timeout must be a whole number of seconds ≥ 1: got ${
+          JSON.stringify(String(flags.timeout).slice(0, 20))
+        }`,
+      );
     }
     timeoutMs = seconds * 1000;
   }
@@ -129,11 +137,14 @@ export async function runLoginLocal(argv: string[], ctx: CliContext): Promise<Co
   const registry = createRegistry(loaded.specs);
   const spec = registry.get(args.provider);
   const publicClients = registry.list().filter((s) => s.clientAuth === "none").map((s) => s.name);
-  const defineHint = `define it in CLAWAUTH_PROVIDERS or CLAWAUTH_PROVIDERS_FILE with "clientAuth": "none", a "clientId" and a loopback "redirectUri" (see clawauth login local --help)`;
+  const defineHint =
+    `define it in CLAWAUTH_PROVIDERS or CLAWAUTH_PROVIDERS_FILE with "clientAuth": "none", a "clientId" and a loopback "redirectUri" (see clawauth login local --help)`;
   if (spec === undefined) {
     throw usageError(
       `unknown provider ${args.provider} for login local; ${defineHint}` +
-        (publicClients.length ? `; public-client providers configured: ${publicClients.join(", ")}` : ""),
+        (publicClients.length
+          ? `; public-client providers configured: ${publicClients.join(", ")}`
+          : ""),
     );
   }
   if (spec.clientAuth !== "none") {
@@ -150,7 +161,9 @@ export async function runLoginLocal(argv: string[], ctx: CliContext): Promise<Co
   });
   if (!resolved.ok) {
     throw usageError(
-      `${args.provider} has no client id: set "clientId" in its provider config or ${resolved.missing.join(", ")}`,
+      `${args.provider} has no client id: set "clientId" in its provider config or ${
+        resolved.missing.join(", ")
+      }`,
     );
   }
   const settings = resolved.settings;
@@ -184,13 +197,8 @@ export async function runLoginLocal(argv: string[], ctx: CliContext): Promise<Co
     saved = await withLock(lockPathFor(ctx.stateDir, id), async () => {
       const record = await store.save({
         id,
-        provider: args.provider,
-        name: args.profile,
         type: "oauth",
         origin: "local",
-        expiresAt: secret.expires_at,
-        scope: secret.scope,
-        hasRefreshToken: Boolean(secret.refresh_token),
         account: accountFromTokenData(login.tokenData),
         refresh: { state: "idle" },
         secret,
@@ -226,7 +234,9 @@ export async function runLoginLocal(argv: string[], ctx: CliContext): Promise<Co
     storedInKeychain: true,
     keychainService: saved.meta.keychainService,
     keychainAccount: saved.meta.keychainAccount,
-    expiresAt: secret.expires_at === undefined ? undefined : new Date(secret.expires_at).toISOString(),
+    expiresAt: secret.expires_at === undefined
+      ? undefined
+      : new Date(secret.expires_at).toISOString(),
     account: saved.meta.account,
   };
   return {

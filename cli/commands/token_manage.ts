@@ -33,7 +33,8 @@ import {
 } from "../store/profiles.ts";
 import type { CredentialRecord, CredentialSecret, ProfileMeta } from "../store/types.ts";
 
-export const TOKEN_REFRESH_USAGE = `Usage: clawauth token refresh [provider] [--profile <name>] [--json]
+export const TOKEN_REFRESH_USAGE =
+  `Usage: clawauth token refresh [provider] [--profile <name>] [--json]
 
 Refreshes the stored access token now, even when it is still valid, under the profile's
 cross-process lock (a delegated token through the clawauth server, a local one directly at
@@ -424,7 +425,9 @@ export async function runTokenStatus(argv: string[], ctx: CliContext): Promise<C
 }
 
 function renderStatus(rows: readonly ProfileStatusRow[], now: number): string {
-  if (rows.length === 0) return "No stored credentials. Log in with: clawauth login start <provider>";
+  if (rows.length === 0) {
+    return "No stored credentials. Log in with: clawauth login start <provider>";
+  }
   const width = Math.max(...rows.map((row) => row.profile.length));
   return rows.map((row) => {
     const parts = [row.profile.padEnd(width), row.status.padEnd(11)];
@@ -463,7 +466,9 @@ export function parseTokenOrderArgs(argv: string[]): TokenOrderArgs {
     }
     if (argv[i].startsWith("-") && argv[i] !== "-") {
       throw usageError(
-        `unknown option ${JSON.stringify(argv[i].split("=")[0])} for \`clawauth token order\`; run \`clawauth token order --help\``,
+        `unknown option ${
+          JSON.stringify(argv[i].split("=")[0])
+        } for \`clawauth token order\`; run \`clawauth token order --help\``,
       );
     }
     words.push(argv[i]);
@@ -477,12 +482,18 @@ export function parseTokenOrderArgs(argv: string[]): TokenOrderArgs {
     );
   }
   if (providerWord === undefined) {
-    throw usageError(`missing <provider>: usage: clawauth token order ${action} <provider>${action === "set" ? " <profile>..." : ""}`);
+    throw usageError(
+      `missing <provider>: usage: clawauth token order ${action} <provider>${
+        action === "set" ? " <profile>..." : ""
+      }`,
+    );
   }
   const provider = parseProviderName(providerWord);
   if (action !== "set") {
     if (rest.length > 0) {
-      throw usageError(`token order ${action} takes only <provider>: got ${rest.length} more argument(s)`);
+      throw usageError(
+        `token order ${action} takes only <provider>: got ${rest.length} more argument(s)`,
+      );
     }
     return { action, provider };
   }
@@ -493,7 +504,9 @@ export function parseTokenOrderArgs(argv: string[]): TokenOrderArgs {
   }
   const ids: string[] = [];
   for (const word of rest) {
-    const id = word.includes(":") ? parseProfileId(word).id : parseProfileId(`${provider}:${parseProfileName(word)}`).id;
+    const id = word.includes(":")
+      ? parseProfileId(word).id
+      : parseProfileId(`${provider}:${parseProfileName(word)}`).id;
     if (providerOf(id) !== provider) {
       throw usageError(`profile ${id} does not belong to ${provider}`);
     }
@@ -511,7 +524,9 @@ export async function runTokenOrder(argv: string[], ctx: CliContext): Promise<Co
     const unknown = args.ids.filter((id) => !stored.has(id));
     if (unknown.length > 0) {
       ctx.stderr(
-        `clawauth: not stored yet: ${unknown.join(", ")} (kept in the order; skipped until stored)\n`,
+        `clawauth: not stored yet: ${
+          unknown.join(", ")
+        } (kept in the order; skipped until stored)\n`,
       );
     }
     await setOrder(ctx.stateDir, args.provider, args.ids);
@@ -631,7 +646,11 @@ export async function runTokenPaste(argv: string[], ctx: CliContext): Promise<Co
   const args = parseTokenPasteArgs(argv);
   const id = `${args.provider}:${args.profile}`;
   if (ctx.isTerminal) {
-    ctx.stderr(`Paste the ${args.type === "api_key" ? "API key" : "token"} for ${id}, press Enter, then Ctrl-D:\n`);
+    ctx.stderr(
+      `Paste the ${
+        args.type === "api_key" ? "API key" : "token"
+      } for ${id}, press Enter, then Ctrl-D:\n`,
+    );
   }
   const value = await readPastedSecret(ctx.stdin);
   if (/[\r\n]/.test(value)) {
@@ -646,7 +665,9 @@ export async function runTokenPaste(argv: string[], ctx: CliContext): Promise<Co
   const record = await withLock(lockPathFor(ctx.stateDir, id), async () => {
     const previous = await readProfileMeta(ctx.stateDir, id);
     if (previous !== null && previous.origin !== "pasted") {
-      ctx.stderr(`clawauth: replacing the ${previous.origin} ${previous.type} credential of ${id}\n`);
+      ctx.stderr(
+        `clawauth: replacing the ${previous.origin} ${previous.type} credential of ${id}\n`,
+      );
     }
     const secret: CredentialSecret = {
       type: args.type,
@@ -660,12 +681,8 @@ export async function runTokenPaste(argv: string[], ctx: CliContext): Promise<Co
     if (expiresAt !== undefined) secret.expires_at = expiresAt;
     const saved = await store.save({
       id,
-      provider: args.provider,
-      name: args.profile,
       type: args.type,
       origin: "pasted",
-      expiresAt,
-      hasRefreshToken: false,
       refresh: { state: "idle" },
       secret,
     });

@@ -28,7 +28,10 @@ function splitId(profileId: string): [string, string] {
   const provider = profileId.slice(0, at);
   const name = profileId.slice(at + 1);
   // Ids are validated by parseProfileId before they reach here; refuse anything path-like anyway.
-  if (at <= 0 || !/^[a-z0-9_-]+$/.test(provider) || !/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith(".")) {
+  if (
+    at <= 0 || !/^[a-z0-9_-]+$/.test(provider) || !/^[A-Za-z0-9._-]+$/.test(name) ||
+    name.startsWith(".")
+  ) {
     throw new TypeError(`not a profile id: ${JSON.stringify(profileId)}`);
   }
   return [provider, name];

@@ -313,7 +313,7 @@ export async function runLocalLogin(options: LocalLoginOptions): Promise<LocalLo
         }
       },
     });
-    boundPort = server.addr.port;
+    boundPort = (server.addr as Deno.NetAddr).port;
   } catch (error) {
     server = undefined;
     if (plan.port === 0) throw error;

@@ -33,7 +33,12 @@ import {
   CredentialStore,
   secretFromTokenData,
 } from "../store/credentials.ts";
-import { parseProfileId, selectProfile, touchProfile, writeProfileMeta } from "../store/profiles.ts";
+import {
+  parseProfileId,
+  selectProfile,
+  touchProfile,
+  writeProfileMeta,
+} from "../store/profiles.ts";
 import { writeRecoveryFile } from "../store/recovery.ts";
 import type {
   CredentialRecord,
@@ -47,6 +52,8 @@ import { readLocalClient } from "./local_client.ts";
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 /** Up to this much is added to the margin, so machines sharing an account spread out. */
 export const REFRESH_JITTER_MS = 30_000;
+/** A secret a peer saved while we waited is used when it stays valid at least this long. */
+export const PEER_RESULT_MIN_REMAINING_MS = 30_000;
 /** How long a caller waits for a peer's refresh before giving up with `lock_timeout`. */
 export const REFRESH_LOCK_TIMEOUT_MS = 45_000;
 
@@ -144,16 +151,25 @@ export function resolveProfileArgs(
     }
     const id = parseProfileId(`${provider}:${options.profile}`).id;
     if (profileId !== undefined && profileId !== id) {
-      throw new ClawauthError(ERROR_CODES.USAGE, `two different profiles named: ${profileId} and ${id}`);
+      throw new ClawauthError(
+        ERROR_CODES.USAGE,
+        `two different profiles named: ${profileId} and ${id}`,
+      );
     }
     profileId = id;
   }
-  return { provider, profileId };
+  return {
+    ...(provider !== undefined ? { provider } : {}),
+    ...(profileId !== undefined ? { profileId } : {}),
+  };
 }
 
 function notFound(args: { provider?: string; profileId?: string }): ClawauthError {
   if (args.profileId !== undefined) {
-    const [provider, name] = [args.profileId.slice(0, args.profileId.indexOf(":")), args.profileId.slice(args.profileId.indexOf(":") + 1)];
+    const [provider, name] = [
+      args.profileId.slice(0, args.profileId.indexOf(":")),
+      args.profileId.slice(args.profileId.indexOf(":") + 1),
+    ];
     return new ClawauthError(
       ERROR_CODES.TOKEN_NOT_FOUND,
       `no token stored for ${args.profileId}; log in with: clawauth login start ${provider}${
@@ -188,14 +204,31 @@ function missingSecretError(meta: ProfileMeta): ClawauthError {
   return new ClawauthError(
     ERROR_CODES.TOKEN_NOT_FOUND,
     `${meta.id} has metadata but no secret in the keychain (service ${meta.keychainService}, account ${meta.keychainAccount}); ` +
-      `log in again with: ${fixCommandFor(meta)}, or remove it with: clawauth token rm ${meta.provider} --profile ${meta.name}`,
+      `log in again with: ${
+        fixCommandFor(meta)
+      }, or remove it with: clawauth token rm ${meta.provider} --profile ${meta.name}`,
     { details: { profile: meta.id } },
   );
 }
 
-/** True when the access token has an expiry and it falls within `marginMs` of `now`. */
-export function isExpiring(secret: CredentialSecret, now: number, marginMs: number): boolean {
-  return secret.expires_at !== undefined && secret.expires_at - now <= marginMs;
+/**
+ * The refresh margin for one secret: {@linkcode REFRESH_MARGIN_MS} plus `jitter` × {@linkcode
+ * REFRESH_JITTER_MS}, but at most half the token's lifetime (saved_at → expires_at), so a
+ * provider with access tokens shorter than the margin does not see a refresh on every use.
+ */
+export function refreshMarginFor(secret: CredentialSecret, jitter: number): number {
+  const margin = REFRESH_MARGIN_MS +
+    Math.floor(Math.min(Math.max(jitter, 0), 1) * REFRESH_JITTER_MS);
+  const savedAt = Date.parse(secret.saved_at);
+  if (secret.expires_at === undefined || !Number.isFinite(savedAt)) return margin;
+  const lifetime = secret.expires_at - savedAt;
+  return lifetime > 0 ? Math.min(margin, Math.floor(lifetime / 2)) : margin;
+}
+
+/** True when the access token has an expiry within its refresh margin of `now`. */
+export function isExpiring(secret: CredentialSecret, now: number, jitter: number): boolean {
+  return secret.expires_at !== undefined &&
+    secret.expires_at - now <= refreshMarginFor(secret, jitter);
 }
 
 /** Same as {@linkcode getValidToken}, and says whether (and by whom) a refresh happened. */
@@ -215,13 +248,20 @@ export async function ensureValidToken(
     provider: args.provider,
     profile: args.profileId,
   });
-  if (meta === null) throw notFound(args);
-  const record = await store.load(meta.id);
-  if (record === null) throw missingSecretError(meta);
+  let record: CredentialRecord | null;
+  if (meta !== null) {
+    record = await store.load(meta.id);
+    if (record === null) throw missingSecretError(meta);
+  } else {
+    // A 0.4 record has a keychain entry but no metadata yet; load() adopts it.
+    const legacyId = args.profileId ?? (args.provider ? `${args.provider}:default` : undefined);
+    record = legacyId === undefined ? null : await store.load(legacyId);
+    if (record === null) throw notFound(args);
+  }
 
   const force = options.force === true;
-  const marginMs = REFRESH_MARGIN_MS + Math.floor((options.random ?? Math.random)() * REFRESH_JITTER_MS);
-  const outcome = await decideAndRefresh(ctx, store, record, { force, marginMs });
+  const jitter = (options.random ?? Math.random)();
+  const outcome = await decideAndRefresh(ctx, store, record, { force, jitter });
   await touchProfile(ctx.stateDir, outcome.record.meta.id, ctx.now()).catch(() => {});
   return outcome;
 }
@@ -230,16 +270,21 @@ async function decideAndRefresh(
   ctx: CliContext,
   store: CredentialStore,
   record: CredentialRecord,
-  options: { force: boolean; marginMs: number },
+  options: { force: boolean; jitter: number },
 ): Promise<ValidTokenOutcome> {
   const { meta, secret } = record;
   const now = ctx.now();
   if (meta.refresh.state === "needs_login") {
-    throw needsLoginError(meta, meta.refresh.reason ?? "the provider refused the stored refresh token");
+    throw needsLoginError(
+      meta,
+      meta.refresh.reason ?? "the provider refused the stored refresh token",
+    );
   }
   if (meta.refresh.state !== "in_flight") {
     if (secret.expires_at === undefined) {
-      if (options.force) throw cannotRefresh(meta, "it has no expiry and no refresh grant (a static token)");
+      if (options.force) {
+        throw cannotRefresh(meta, "it has no expiry and no refresh grant (a static token)");
+      }
       return { record, refresh: "none" };
     }
     if (secret.refresh_token === undefined || secret.refresh_token === "") {
@@ -249,7 +294,7 @@ async function decideAndRefresh(
       if (options.force) throw cannotRefresh(meta, "it has no refresh token");
       return { record, refresh: "none" };
     }
-    if (!options.force && !isExpiring(secret, now, options.marginMs)) {
+    if (!options.force && !isExpiring(secret, now, options.jitter)) {
       return { record, refresh: "none" };
     }
   }
@@ -273,7 +318,7 @@ async function refreshUnderLock(
   ctx: CliContext,
   store: CredentialStore,
   seen: CredentialRecord,
-  options: { force: boolean; marginMs: number },
+  options: { force: boolean; jitter: number },
 ): Promise<ValidTokenOutcome> {
   const current = await store.load(seen.meta.id);
   if (current === null) throw notFound({ profileId: seen.meta.id });
@@ -284,12 +329,19 @@ async function refreshUnderLock(
     return await recoverInterruptedRefresh(ctx, store, current, options);
   }
   if (meta.refresh.state === "needs_login") {
-    throw needsLoginError(meta, meta.refresh.reason ?? "the provider refused the stored refresh token");
+    throw needsLoginError(
+      meta,
+      meta.refresh.reason ?? "the provider refused the stored refresh token",
+    );
   }
   const now = ctx.now();
   if (secret.generation !== seen.secret.generation) {
-    // A peer wrote a new secret while we waited: for a forced refresh that is the refresh.
-    if (options.force || !isExpiring(secret, now, options.marginMs)) {
+    // A peer wrote a new secret while we waited (a refresh, or a new login): use it, unless it
+    // is already about to lapse.
+    if (
+      options.force || secret.expires_at === undefined ||
+      secret.expires_at - now > PEER_RESULT_MIN_REMAINING_MS
+    ) {
       return { record: current, refresh: "peer" };
     }
   }
@@ -300,7 +352,7 @@ async function refreshUnderLock(
     if (options.force) throw cannotRefresh(meta, "it has no refresh token");
     return { record: current, refresh: "none" };
   }
-  if (!options.force && !isExpiring(secret, now, options.marginMs)) {
+  if (!options.force && !isExpiring(secret, now, options.jitter)) {
     return { record: current, refresh: "none" };
   }
   return await runRefresh(ctx, store, current, { force: options.force, recovering: false });
@@ -310,7 +362,7 @@ async function recoverInterruptedRefresh(
   ctx: CliContext,
   store: CredentialStore,
   current: CredentialRecord,
-  options: { force: boolean; marginMs: number },
+  options: { force: boolean; jitter: number },
 ): Promise<ValidTokenOutcome> {
   const { meta, secret } = current;
   const from = meta.refresh.fromGeneration;
@@ -329,7 +381,7 @@ async function recoverInterruptedRefresh(
     ctx.stderr(`clawauth: adopted the refresh of ${meta.id} that ${who} saved before it stopped\n`);
     const record = { meta: adopted, secret };
     // A forced refresh is satisfied by the adopted one; an unforced one still wants a fresh token.
-    if (!options.force && isExpiring(secret, ctx.now(), options.marginMs)) {
+    if (!options.force && isExpiring(secret, ctx.now(), options.jitter)) {
       return await runRefresh(ctx, store, record, { force: false, recovering: false });
     }
     return { record, refresh: "adopted" };
@@ -385,22 +437,30 @@ async function runRefresh(
   try {
     outcome = await sendRefreshGrant(ctx, current);
   } catch (error) {
-    await writeProfileMeta(ctx.stateDir, withRefreshState(inFlight, {
-      state: "idle",
-      lastError: lastErrorOf("internal_error", String(error), ctx.now(), false),
-    })).catch(() => {});
+    await writeProfileMeta(
+      ctx.stateDir,
+      withRefreshState(inFlight, {
+        state: "idle",
+        lastError: lastErrorOf("internal_error", String(error), ctx.now(), false),
+      }),
+    ).catch(() => {});
     throw error;
   }
   await testPause(ctx, TEST_PAUSE_AFTER_GRANT_ENV, "after the refresh grant answered");
 
   if (outcome.ok) {
-    const next = mergeRefreshedSecret(secret, secretFromTokenData(meta.provider, outcome.tokenData, ctx.now()));
+    const next = mergeRefreshedSecret(
+      secret,
+      secretFromTokenData(meta.provider, outcome.tokenData, ctx.now()),
+    );
     const account = accountFromTokenData(outcome.tokenData) ?? meta.account;
     let saved: CredentialRecord;
     try {
       saved = await store.save({
-        ...meta,
-        ...metaFieldsFromSecret(next),
+        id: meta.id,
+        type: meta.type,
+        origin: meta.origin,
+        server: meta.server,
         account,
         refresh: { state: "idle" },
         secret: next,
@@ -423,13 +483,23 @@ async function runRefresh(
     return { record: saved, refresh: "refreshed" };
   }
 
-  const lastError = lastErrorOf(outcome.code, outcome.message, ctx.now(), outcome.kind === "transient");
+  const lastError = lastErrorOf(
+    outcome.code,
+    outcome.message,
+    ctx.now(),
+    outcome.kind === "transient",
+  );
   if (outcome.kind === "invalid_grant") {
     const fixCommand = fixCommandFor(meta);
     const reason = options.recovering
       ? `a refresh interrupted earlier may have spent the refresh token, and the provider now refuses it (${outcome.message})`
       : `the provider refused the refresh token (${outcome.message})`;
-    const marked = withRefreshState(inFlight, { state: "needs_login", reason, fixCommand, lastError });
+    const marked = withRefreshState(inFlight, {
+      state: "needs_login",
+      reason,
+      fixCommand,
+      lastError,
+    });
     await writeProfileMeta(ctx.stateDir, marked);
     throw needsLoginError(marked, reason);
   }
@@ -503,7 +573,10 @@ async function sendRefreshGrant(
           `the public-client definition of ${meta.provider} saved by login local is missing and CLAWAUTH_PROVIDERS does not define it`,
       };
     }
-    const settings = { ...client.settings, tokenUrl: client.spec.refreshUrl ?? client.settings.tokenUrl };
+    const settings = {
+      ...client.settings,
+      tokenUrl: client.spec.refreshUrl ?? client.settings.tokenUrl,
+    };
     const result = await tokenRequest(client.spec, settings, {
       type: "refresh_token",
       refreshToken,
@@ -511,7 +584,11 @@ async function sendRefreshGrant(
     if (result.ok) return validateTokenData(result.tokenData);
     return {
       ok: false,
-      kind: result.error === "invalid_grant" ? "invalid_grant" : result.transient ? "transient" : "failed",
+      kind: result.error === "invalid_grant"
+        ? "invalid_grant"
+        : result.transient
+        ? "transient"
+        : "failed",
       code: result.error,
       message: `${result.error}: ${result.description}`,
     };
@@ -553,8 +630,15 @@ async function sendRefreshGrant(
         }, not ${meta.provider}`,
       };
     }
-    if (typeof body.tokenData !== "object" || body.tokenData === null || Array.isArray(body.tokenData)) {
-      return { ok: false, kind: "failed", code: ERROR_CODES.REFRESH_FAILED, message: "the sealed answer has no tokenData" };
+    if (
+      typeof body.tokenData !== "object" || body.tokenData === null || Array.isArray(body.tokenData)
+    ) {
+      return {
+        ok: false,
+        kind: "failed",
+        code: ERROR_CODES.REFRESH_FAILED,
+        message: "the sealed answer has no tokenData",
+      };
     }
     return validateTokenData(body.tokenData as Record<string, unknown>);
   } finally {
@@ -588,7 +672,9 @@ function classifyServerError(error: unknown, serverUrl: string): GrantOutcome {
       ok: false,
       kind: "transient",
       code: ERROR_CODES.SERVER_UNREACHABLE,
-      message: `clawauth server ${serverUrl} unreachable: ${error instanceof Error ? error.message : String(error)}`,
+      message: `clawauth server ${serverUrl} unreachable: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
     };
   }
   if (error.code === ERROR_CODES.INVALID_GRANT) {
@@ -596,7 +682,12 @@ function classifyServerError(error: unknown, serverUrl: string): GrantOutcome {
   }
   const transient = TRANSIENT_SERVER_CODES.includes(error.code) ||
     error.details?.transient === true;
-  return { ok: false, kind: transient ? "transient" : "failed", code: error.code, message: error.message };
+  return {
+    ok: false,
+    kind: transient ? "transient" : "failed",
+    code: error.code,
+    message: error.message,
+  };
 }
 
 async function localClientFor(

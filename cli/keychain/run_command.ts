@@ -4,6 +4,8 @@
  */
 import { ClawauthError } from "../../shared/errors.ts";
 
+const KILL_GRACE_MS = 1_000;
+
 /** What to run. `stdin` is written then closed; the child sees EOF after it. */
 export interface RunCommandOptions {
   command: string;
@@ -57,6 +59,31 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
       { cause: error },
     );
   }
+  // The signal sends SIGTERM; a tool that ignores it gets SIGKILL a moment later.
+  let killTimer: ReturnType<typeof setTimeout> | undefined;
+  const escalate = () => {
+    killTimer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, KILL_GRACE_MS);
+  };
+  signal.addEventListener("abort", escalate, { once: true });
+  try {
+    return await finish(child, options, signal);
+  } finally {
+    signal.removeEventListener("abort", escalate);
+    clearTimeout(killTimer);
+  }
+}
+
+async function finish(
+  child: Deno.ChildProcess,
+  options: RunCommandOptions,
+  signal: AbortSignal,
+): Promise<RunCommandResult> {
   const writer = child.stdin.getWriter();
   try {
     if (options.stdin !== undefined && options.stdin !== "") {

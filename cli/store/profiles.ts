@@ -181,7 +181,9 @@ export async function getOrder(stateDir: string, provider: string): Promise<stri
   const path = orderPath(stateDir, p);
   const raw = await readJsonFile(path);
   if (raw === null) return [];
-  if (!isObject(raw) || !Array.isArray(raw.order) || !raw.order.every((x) => typeof x === "string")) {
+  if (
+    !isObject(raw) || !Array.isArray(raw.order) || !raw.order.every((x) => typeof x === "string")
+  ) {
     throw new ClawauthError(
       "storage_failed",
       `${path} is not a valid profile order; run 'clawauth token order clear ${p}'`,

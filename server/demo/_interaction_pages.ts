@@ -1,7 +1,8 @@
 // Minimal login and consent pages for the demo upstream. Their selectors are a contract that
 // tests (HTTP driver and puppeteer) rely on; see the table in oidc_upstream.ts.
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
 
 export const PAGE_HEADERS: Record<string, string> = {
   "content-type": "text/html; charset=utf-8",
@@ -11,7 +12,8 @@ export const PAGE_HEADERS: Record<string, string> = {
   "referrer-policy": "no-referrer",
 };
 
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
+const STYLE =
+  `body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
 label{display:block;margin:.75rem 0}input{display:block;width:100%;padding:.4rem;font-size:1rem}
 button{padding:.5rem 1rem;font-size:1rem;margin:.5rem .5rem 0 0}.error{color:#b00020}
 .hint{color:#555;font-size:.9rem}form.inline{display:inline}`;
@@ -44,14 +46,18 @@ export function renderLoginPage(options: LoginPageOptions): string {
   const error = options.error
     ? `<p id="login-error" class="error" role="alert">${escapeHtml(options.error)}</p>`
     : "";
-  const hint = options.hint ? `<p id="login-hint" class="hint">${escapeHtml(options.hint)}</p>` : "";
+  const hint = options.hint
+    ? `<p id="login-hint" class="hint">${escapeHtml(options.hint)}</p>`
+    : "";
   return layout(
     "login",
     "Sign in",
     `<p>Application <code>${escapeHtml(options.clientId)}</code> asks you to sign in.</p>
 ${error}${hint}
 <form id="login-form" method="post" action="/interaction/${uid}/login" autocomplete="off">
-<label>Login <input name="login" value="${escapeHtml(options.login ?? "")}" required autofocus></label>
+<label>Login <input name="login" value="${
+      escapeHtml(options.login ?? "")
+    }" required autofocus></label>
 <label>Password <input name="password" type="password" required></label>
 <button type="submit" id="login-submit">Sign in</button>
 </form>
@@ -87,5 +93,9 @@ export function renderConsentPage(options: ConsentPageOptions): string {
 }
 
 export function renderErrorPage(message: string): string {
-  return layout("error", "Error", `<p id="interaction-error" class="error">${escapeHtml(message)}</p>`);
+  return layout(
+    "error",
+    "Error",
+    `<p id="interaction-error" class="error">${escapeHtml(message)}</p>`,
+  );
 }

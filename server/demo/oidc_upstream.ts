@@ -549,7 +549,12 @@ export async function startOidcUpstream(options: OidcUpstreamOptions): Promise<O
     if (hold) throw new Error("token responses are already held");
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const current = { released, release, queue: [] as URLSearchParams[], waiters: [] as ((b: URLSearchParams) => void)[] };
+    const current = {
+      released,
+      release,
+      queue: [] as URLSearchParams[],
+      waiters: [] as ((b: URLSearchParams) => void)[],
+    };
     hold = current;
     return {
       nextRequest() {

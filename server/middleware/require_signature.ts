@@ -122,7 +122,9 @@ export function requireSignature(options: RequireSignatureOptions): MiddlewareHa
     if (entry === null) throw notFound;
     const path = `/${action}/${sessionId}`;
     const message = canonicalRequest({ timestamp, sessionId, method: "GET", path, nonce });
-    if (!await verifyRequestSignature(await verifyKeyFor(entry.record.verifyKey), message, signature)) {
+    if (
+      !await verifyRequestSignature(await verifyKeyFor(entry.record.verifyKey), message, signature)
+    ) {
       throw unauthorized(
         ERROR_CODES.INVALID_SIGNATURE,
         `'${SIGNATURE_HEADERS.SIGNATURE}' does not verify for GET ${path} with this session's key`,
@@ -136,7 +138,7 @@ export function requireSignature(options: RequireSignatureOptions): MiddlewareHa
         { status: 429, details: { retryAfterSeconds: 1 } },
       );
     }
-    if (!await store.recordSignedRequest(sessionId, { nonce, second })) {
+    if (!await store.recordSignedRequest(sessionId, { nonce, second, polls })) {
       throw unauthorized(
         ERROR_CODES.REPLAY_DETECTED,
         `'${SIGNATURE_HEADERS.NONCE}' was used before: sign every request with a fresh nonce`,

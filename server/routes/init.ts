@@ -22,9 +22,13 @@ async function readVerifyKey(body: Record<string, unknown>): Promise<string> {
   try {
     await importVerifyKey(decodeBase64(verifyKey));
   } catch {
-    throw new ClawauthError(ERROR_CODES.INVALID_REQUEST, "'verifyKey' is not an Ed25519 public key", {
-      status: 400,
-    });
+    throw new ClawauthError(
+      ERROR_CODES.INVALID_REQUEST,
+      "'verifyKey' is not an Ed25519 public key",
+      {
+        status: 400,
+      },
+    );
   }
   return verifyKey;
 }

@@ -5,7 +5,13 @@ import { limitBody } from "../middleware/limit_body.ts";
 import { limitPerClient } from "../middleware/rate_limit.ts";
 import { refreshToken } from "../refresh_token.ts";
 import type { AppEnv, AppServices } from "../services.ts";
-import { parseJsonObject, readProviderName, readPublicKey, readRefreshToken, readScope } from "../validate.ts";
+import {
+  parseJsonObject,
+  readProviderName,
+  readPublicKey,
+  readRefreshToken,
+  readScope,
+} from "../validate.ts";
 
 export function createRefreshRoute(services: AppServices): Hono<AppEnv> {
   const { config, store, now } = services;

@@ -153,11 +153,11 @@ class ResponseReader {
   /** Reads one response; returns its status, body (when asked) and whether the server closes. */
   async read(keepBody: boolean): Promise<{ status: number; body: string; close: boolean }> {
     let headEnd: number;
-    let searchFrom = this.#start;
-    while ((headEnd = this.#indexOf(CRLFCRLF, searchFrom)) < 0) {
-      searchFrom = Math.max(this.#start, this.#end - 3);
+    // Offset from #start where the search resumes; #fill may move #start.
+    let scanned = 0;
+    while ((headEnd = this.#indexOf(CRLFCRLF, this.#start + scanned)) < 0) {
+      scanned = Math.max(0, this.#end - this.#start - 3);
       await this.#fill();
-      searchFrom = Math.max(this.#start, searchFrom);
     }
     const head = LATIN1.decode(this.#buf.subarray(this.#start, headEnd));
     this.#start = headEnd + 4;
@@ -224,7 +224,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const deadline = started + durationMs;
 
   async function connection(id: number): Promise<void> {
-    let conn: Deno.Conn | undefined;
+    let conn: Deno.TcpConn | undefined;
     let reader: ResponseReader | undefined;
     let scheduled = started + (intervalMs ? (intervalMs * id) / connections : 0);
     try {

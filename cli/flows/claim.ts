@@ -1,0 +1,312 @@
+/**
+ * Claim-then-store, shared by `login claim` and `login wait`.
+ *
+ * The claim is one-time: once the server hands the sealed token over, it is gone. So:
+ * 1. prove storage works (CredentialStore.checkWritable) BEFORE claiming;
+ * 2. claim with the session's signing key; open the blob with its box key;
+ * 3. trust nothing the server sent: the provider sealed inside the blob must be the local
+ *    session's (else `provider_mismatch`, nothing stored);
+ * 4. store under the profile's lock; if storing fails anyway, write the decrypted token to a
+ *    0600 recovery file and name it in the error;
+ * 5. remove the session's key material (also when the server answered with an error).
+ */
+import { decodeBase64 } from "../../shared/base64.ts";
+import { ClawauthError, ERROR_CODES, isClawauthError } from "../../shared/errors.ts";
+import { openSealedJson } from "../../shared/seal.ts";
+import type { CliContext, CommandResult } from "../context.ts";
+import type { Keychain } from "../keychain/keychain.ts";
+import { lockPathFor, withLock } from "../lock.ts";
+import { maskTokenData } from "../output.ts";
+import { createServerClient, type ServerClient } from "../server_client.ts";
+import {
+  accountFromTokenData,
+  CredentialStore,
+  secretFromTokenData,
+} from "../store/credentials.ts";
+import { writeRecoveryFile } from "../store/recovery.ts";
+import {
+  loadSession,
+  removeSession,
+  type SessionMaterial,
+  type SessionStoreContext,
+} from "../store/sessions_index.ts";
+
+/** Time limit for taking the profile lock while storing a claimed token. */
+const STORE_LOCK_TIMEOUT_MS = 60_000;
+
+/** A login session ready to use: its index entry plus decoded keys. */
+export interface LoadedSession {
+  material: SessionMaterial;
+  signSecretKey: Uint8Array;
+  boxSecretKey: Uint8Array;
+  /** Server the session lives on (the one it was started on). */
+  serverUrl: string;
+  store: SessionStoreContext;
+}
+
+/** Options of {@linkcode claimLoginSession}. */
+export interface ClaimOptions {
+  sessionId: string;
+  /** Profile name to store under (default: the one given at `login start`, else `default`). */
+  profile?: string;
+  /** Show token values unmasked in the output. */
+  reveal: boolean;
+  /** `claim` (login claim) or `wait` (login wait): the `action` field of the output. */
+  action?: "claim" | "wait";
+}
+
+/** Loads a local login session's keys; `session_not_found` when this machine has none. */
+export async function loadLoginSession(
+  ctx: CliContext,
+  sessionId: string,
+  keychain?: Keychain,
+): Promise<LoadedSession> {
+  const store: SessionStoreContext = {
+    keychain: keychain ?? await ctx.keychain(),
+    sessionKeychainService: ctx.sessionKeychainService,
+    stateDir: ctx.stateDir,
+  };
+  const material = await loadSession(store, sessionId);
+  if (material === null) {
+    throw new ClawauthError(
+      ERROR_CODES.SESSION_NOT_FOUND,
+      `no local login session ${sessionId} on this machine (state dir ${ctx.stateDir}, keychain service ${ctx.sessionKeychainService}); ` +
+        "list local sessions with `clawauth sessions`, or start a new login with `clawauth login start <provider>`",
+      { details: { sessionId } },
+    );
+  }
+  let signSecretKey: Uint8Array;
+  let boxSecretKey: Uint8Array;
+  try {
+    signSecretKey = decodeBase64(material.signSecretKey);
+    boxSecretKey = decodeBase64(material.boxSecretKey);
+  } catch {
+    signSecretKey = new Uint8Array();
+    boxSecretKey = new Uint8Array();
+  }
+  if (signSecretKey.length !== 64 || boxSecretKey.length !== 32) {
+    throw new ClawauthError(
+      ERROR_CODES.STORAGE_FAILED,
+      `the key material of login session ${sessionId} is corrupt; remove it with \`clawauth session-rm ${sessionId}\` and start a new login`,
+      { details: { sessionId } },
+    );
+  }
+  return {
+    material,
+    signSecretKey,
+    boxSecretKey,
+    serverUrl: material.server ?? ctx.serverUrl,
+    store,
+  };
+}
+
+/** A server client for a loaded session (its own server, the context's fetch and clock). */
+export function clientFor(ctx: CliContext, session: LoadedSession): ServerClient {
+  return createServerClient({ serverUrl: session.serverUrl, fetch: ctx.fetch, now: ctx.now });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+async function removeQuietly(ctx: CliContext, session: LoadedSession): Promise<void> {
+  try {
+    await removeSession(session.store, session.material.sessionId);
+  } catch (error) {
+    ctx.stderr(
+      `clawauth: warning: could not remove the key material of session ${session.material.sessionId}: ${
+        isClawauthError(error) ? error.message : String(error)
+      }\n`,
+    );
+  }
+}
+
+async function recover(
+  ctx: CliContext,
+  input: { provider: string; profile: string; tokenData: unknown },
+): Promise<{ path?: string; problem?: string }> {
+  try {
+    return { path: await writeRecoveryFile(ctx.stateDir, { ...input, now: ctx.now() }) };
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Claims a login session once and stores the token (see the module comment). Returns the
+ * `login claim` result: `status` pending (exit 0), completed (exit 0) or error (exit 1).
+ */
+export async function claimLoginSession(
+  ctx: CliContext,
+  options: ClaimOptions,
+  preloaded?: LoadedSession,
+): Promise<CommandResult> {
+  const action = options.action ?? "claim";
+  const session = preloaded ?? await loadLoginSession(ctx, options.sessionId);
+  const { material } = session;
+  const sessionId = material.sessionId;
+  const provider = material.provider;
+  const profile = options.profile ?? material.profile ?? "default";
+  const profileId = `${provider}:${profile}`;
+  const credentials = new CredentialStore({
+    keychain: session.store.keychain,
+    stateDir: ctx.stateDir,
+    keychainService: ctx.keychainService,
+    now: ctx.now,
+  });
+  const base = {
+    action,
+    sessionId,
+    provider,
+    profile,
+    keychainService: ctx.keychainService,
+    keychainAccount: profileId,
+  };
+
+  try {
+    await credentials.checkWritable();
+  } catch (error) {
+    const why = isClawauthError(error) ? error.message : String(error);
+    throw new ClawauthError(
+      isClawauthError(error) ? error.code : ERROR_CODES.STORAGE_FAILED,
+      `cannot store tokens on this machine, so the one-time claim was NOT made (session ${sessionId} can still be claimed once storage works): ${why}`,
+      { cause: error, details: { sessionId } },
+    );
+  }
+
+  const answer = await clientFor(ctx, session).claim(sessionId, session.signSecretKey);
+
+  if (answer.status === "pending") {
+    return {
+      data: {
+        ...base,
+        status: "pending",
+        tokenData: null,
+        storedInKeychain: false,
+        error: null,
+      },
+      human: `Status: pending (${provider}): the user has not finished yet.\n` +
+        `Check again later: clawauth login status ${sessionId}`,
+    };
+  }
+
+  if (answer.status === "error") {
+    // The server deleted the failed session; its keys are useless now.
+    await removeQuietly(ctx, session);
+    return {
+      data: {
+        ...base,
+        status: "error",
+        tokenData: null,
+        storedInKeychain: false,
+        error: answer.error,
+      },
+      human: `Status: error (${provider}): ${answer.error}\n` +
+        `Nothing was stored. Start a new login: clawauth login start ${provider}`,
+      exitCode: 1,
+    };
+  }
+
+  // From here on the server has forgotten the session: the token exists only in memory.
+  let payload: unknown;
+  try {
+    payload = openSealedJson(answer.blob, session.boxSecretKey);
+  } catch (error) {
+    await removeQuietly(ctx, session);
+    throw new ClawauthError(
+      ERROR_CODES.DECRYPT_FAILED,
+      `the claimed token could not be decrypted with this session's key (${
+        isClawauthError(error) ? error.message : String(error)
+      }); nothing was stored; start a new login: clawauth login start ${provider}`,
+      { cause: error, details: { sessionId } },
+    );
+  }
+  if (!isRecord(payload) || !isRecord(payload.tokenData)) {
+    await removeQuietly(ctx, session);
+    throw new ClawauthError(
+      ERROR_CODES.SERVER_ERROR,
+      `the claimed blob of session ${sessionId} holds no token response; nothing was stored; start a new login: clawauth login start ${provider}`,
+      { details: { sessionId } },
+    );
+  }
+  const tokenData = payload.tokenData;
+  const sealedProvider = typeof payload.provider === "string" ? payload.provider : "";
+
+  if (sealedProvider !== provider || (answer.provider !== "" && answer.provider !== provider)) {
+    const saved = await recover(ctx, {
+      provider: sealedProvider || "unknown",
+      profile,
+      tokenData,
+    });
+    await removeQuietly(ctx, session);
+    throw new ClawauthError(
+      ERROR_CODES.PROVIDER_MISMATCH,
+      `session ${sessionId} was started for ${provider}, but the server returned a token for ${
+        JSON.stringify(sealedProvider || answer.provider)
+      }; it was NOT stored. ` +
+        (saved.path
+          ? `The token was written to the recovery file ${saved.path} (mode 0600): inspect it, then delete it.`
+          : `Writing a recovery file failed too (${saved.problem}).`),
+      {
+        details: {
+          sessionId,
+          expectedProvider: provider,
+          receivedProvider: sealedProvider,
+          ...(saved.path ? { recoveryFile: saved.path } : {}),
+        },
+      },
+    );
+  }
+
+  const now = ctx.now();
+  let storedAccount: Record<string, unknown> | undefined;
+  try {
+    await withLock(lockPathFor(ctx.stateDir, profileId), async () => {
+      const record = await credentials.save({
+        id: profileId,
+        type: "oauth",
+        origin: "delegated",
+        server: session.serverUrl,
+        account: accountFromTokenData(tokenData),
+        secret: secretFromTokenData(provider, tokenData, now),
+      });
+      storedAccount = record.meta.account;
+    }, { timeoutMs: STORE_LOCK_TIMEOUT_MS, now: ctx.now });
+  } catch (error) {
+    const saved = await recover(ctx, { provider, profile, tokenData });
+    await removeQuietly(ctx, session);
+    const why = isClawauthError(error) ? error.message : String(error);
+    throw new ClawauthError(
+      ERROR_CODES.STORAGE_FAILED,
+      `the token was claimed but could not be stored (${why}). ` +
+        (saved.path
+          ? `It was written to the recovery file ${saved.path} (mode 0600); once storage works, store it again (e.g. \`clawauth token paste ${provider}\` with its access_token) and delete the file.`
+          : `Writing a recovery file failed too (${saved.problem}); the token is lost: start a new login with \`clawauth login start ${provider}\`.`),
+      {
+        cause: error,
+        details: { sessionId, ...(saved.path ? { recoveryFile: saved.path } : {}) },
+      },
+    );
+  }
+  await removeQuietly(ctx, session);
+
+  const shown = options.reveal ? tokenData : maskTokenData(tokenData) as Record<string, unknown>;
+  const hasRefresh = typeof tokenData.refresh_token === "string" ||
+    (isRecord(tokenData.authed_user) && typeof tokenData.authed_user.refresh_token === "string");
+  const data: Record<string, unknown> = {
+    ...base,
+    status: "completed",
+    tokenData: shown,
+    storedInKeychain: true,
+    error: null,
+  };
+  if (storedAccount) data.account = storedAccount;
+  const human = [
+    `Status: completed (${provider})`,
+    `Token stored in the ${session.store.keychain.name} keychain: service ${ctx.keychainService}, account ${profileId}` +
+    (hasRefresh ? "" : " (no refresh token: a new login is needed when it expires)"),
+    `Use it: clawauth token get ${provider}${profile === "default" ? "" : ` --profile ${profile}`}`,
+    options.reveal ? `Token response:\n${JSON.stringify(tokenData, null, 2)}` : "",
+  ].filter((line) => line !== "").join("\n");
+  return { data, human };
+}
