@@ -56,6 +56,16 @@ export const ENV_SETTINGS: readonly { name: string; default: string; meaning: st
     meaning: "keychain service of stored tokens (login keys use `<service>:sessions`)",
   },
   {
+    name: "CLAWAUTH_SESSION_SERVICE",
+    default: "<CLAWAUTH_KEYCHAIN_SERVICE>:sessions (clawauth:sessions)",
+    meaning: "keychain service of login-session keys",
+  },
+  {
+    name: "CLAWAUTH_KEYCHAIN_TIMEOUT_MS",
+    default: "20000",
+    meaning: "time limit of each call to the keychain tool",
+  },
+  {
     name: "CLAWAUTH_STATE_DIR",
     default: "$XDG_STATE_HOME/clawauth or ~/.local/state/clawauth",
     meaning: "non-secret metadata, login-session index, locks, recovery files",

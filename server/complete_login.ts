@@ -65,11 +65,11 @@ async function failSession(
 
 async function checkBinding(
   services: AppServices,
-  sessionId: string,
+  record: SessionRecord,
   bindingValue: string | undefined,
 ): Promise<void> {
   const bound = bindingValue !== undefined && bindingValue.length <= 100 &&
-    await services.store.hasBrowserOpen(sessionId, await hashBindingValue(bindingValue));
+    await services.store.hasBrowserOpen(record, await hashBindingValue(bindingValue));
   if (!bound) {
     throw new ClawauthError(
       ERROR_CODES.BROWSER_MISMATCH,
@@ -95,7 +95,7 @@ export async function completeLogin(
       { status: 400 },
     );
   }
-  await checkBinding(services, record.id, request.bindingValue);
+  await checkBinding(services, record, request.bindingValue);
   const displayName = services.registry.get(record.provider)?.displayName ?? record.provider;
   if (record.status === "completed") {
     return { outcome: "already_completed", providerName: displayName };

@@ -1,19 +1,18 @@
 /**
- * All Deno KV access of the server. Key layout (every key but the rate counters also carries
- * `expireIn`, so KV's own lazy expiry collects whatever the sweep misses; KV sums cannot
- * expire, so the sweep deletes spent rate windows by time):
+ * All Deno KV access of the server. Key layout:
  *
- * | key | value | written by |
- * |---|---|---|
- * | `["session", id]` | {@linkcode SessionRecord} | init; callback (atomic, versionstamp-checked) |
- * | `["expiry", expiresAtMs, id]` | `1` | init; read and removed by the sweep |
- * | `["side", id, "open", sha256]` | `1` | short link (one per browser that opened it) |
- * | `["side", id, "nonce", nonce]` | `1` | signed `/status`, `/claim` (atomic "must not exist") |
- * | `["side", id, "poll", unixSecond]` | number | signed `/status`, `/claim` (count, 5 s expiry) |
- * | `["rate", windowStartMs, scope, address]` | `Deno.KvU64` | `/init`, `/refresh` (sum; swept by time) |
+ * | key | value | written by | removed by |
+ * |---|---|---|---|
+ * | `["session", id]` | {@linkcode SessionRecord} | init; callback (versionstamp-checked) | claim; sweep |
+ * | `["expiry", expiresAtMs, id]` | `1` | init | sweep |
+ * | `["side", expiresAtMs, id, "open", sha256]` | `1` | short link, one per browser | sweep |
+ * | `["side", expiresAtMs, id, "nonce", nonce]` | `1` | signed request ("must not exist") | expiry (3 min); sweep |
+ * | `["poll", unixSecond, id]` | number | signed request (per-session count) | expiry (5 s); sweep |
+ * | `["rate", windowStartMs, scope, address]` | `Deno.KvU64` | `/init`, `/refresh` (sum) | sweep |
  *
- * Side keys of a session share the prefix `["side", id]` so the sweep clears them with one
- * list; the expiry index is ordered by time so the sweep reads only what is due. Polls never
+ * Everything the sweep removes is ordered by time first, so one sweep is a few range scans
+ * over what is due, never a lookup per session. Keys also carry `expireIn` where KV allows it
+ * (sums cannot expire), so KV's own lazy expiry collects whatever the sweep misses. Polls never
  * write the session record. No value ever holds a plaintext token: a completed session holds
  * only the sealed box.
  */
@@ -57,7 +56,8 @@ export const RATE_WINDOW_MS = 60_000;
 // The expiry index outlives its session so the sweep still finds it after the session expired.
 const EXPIRY_INDEX_GRACE_MS = 24 * 3600_000;
 const MAX_MUTATIONS_PER_COMMIT = 500;
-const SWEEP_BATCH = 200;
+// Two deletes per session: one commit per batch.
+const SWEEP_SESSIONS_PER_BATCH = MAX_MUTATIONS_PER_COMMIT / 2;
 
 export interface SessionStore {
   /** Writes a new session and its expiry index entry. */
@@ -75,13 +75,13 @@ export interface SessionStore {
    * expiring value, not a KV sum (sums cannot expire), so simultaneous requests may count once.
    */
   recordSignedRequest(
-    id: string,
+    record: SessionRecord,
     options: { nonce: string; second: number; polls: number },
   ): Promise<boolean>;
   /** Remembers that a browser opened the short link (its cookie value's SHA-256). */
-  recordBrowserOpen(entry: SessionEntry, cookieHash: string): Promise<void>;
-  /** True when a browser with this cookie hash opened the short link of `id`. */
-  hasBrowserOpen(id: string, cookieHash: string): Promise<boolean>;
+  recordBrowserOpen(record: SessionRecord, cookieHash: string): Promise<void>;
+  /** True when a browser with this cookie hash opened the session's short link. */
+  hasBrowserOpen(record: SessionRecord, cookieHash: string): Promise<boolean>;
   /** Replaces the session if it is unchanged since `entry` was read; false otherwise. */
   updateSession(entry: SessionEntry, record: SessionRecord): Promise<boolean>;
   /** Deletes the session if it is unchanged since `entry` was read (exactly-once claim). */
@@ -94,7 +94,7 @@ export interface SessionStore {
   sweep(options?: { limit?: number }): Promise<SweepResult>;
 }
 
-/** What one sweep removed: sessions due, and every key deleted for them (at most). */
+/** What one sweep removed: sessions due, and every key it deleted (sessions already claimed count too). */
 export interface SweepResult {
   sessions: number;
   keys: number;
@@ -108,6 +108,10 @@ export interface SessionStoreOptions {
 
 function sessionKey(id: string): Deno.KvKey {
   return ["session", id];
+}
+
+function sideKey(record: SessionRecord, ...rest: Deno.KvKeyPart[]): Deno.KvKey {
+  return ["side", record.expiresAt, record.id, ...rest];
 }
 
 function remainingMs(record: SessionRecord, now: number): number {
@@ -141,19 +145,26 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
   async function sweepSessions(limit: number): Promise<SweepResult> {
     const result: SweepResult = { sessions: 0, keys: 0 };
     while (result.sessions < limit) {
-      const batch = Math.min(SWEEP_BATCH, limit - result.sessions);
+      const batch = Math.min(SWEEP_SESSIONS_PER_BATCH, limit - result.sessions);
       // Inclusive of now: a session is expired once `expiresAt <= now`.
       const due = await keysOf({ start: ["expiry"], end: ["expiry", now() + 1] }, batch);
       if (due.length === 0) break;
-      const sides = await Promise.all(
-        due.map((key) => keysOf({ prefix: ["side", key[2] as string] })),
-      );
-      const doomed = due.flatMap((key, i) => [key, sessionKey(key[2] as string), ...sides[i]]);
+      const doomed = due.flatMap((key) => [key, sessionKey(key[2] as string)]);
       await deleteKeys(doomed);
       result.sessions += due.length;
       result.keys += doomed.length;
     }
     return result;
+  }
+
+  async function deleteRange(start: Deno.KvKey, end: Deno.KvKey): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const keys = await keysOf({ start, end }, MAX_MUTATIONS_PER_COMMIT);
+      if (keys.length === 0) return deleted;
+      await deleteKeys(keys);
+      deleted += keys.length;
+    }
   }
 
   return {
@@ -179,7 +190,7 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
     async getSessionForPoll(id, second) {
       const [session, counter] = await kv.getMany<[SessionRecord, number]>([
         sessionKey(id),
-        ["side", id, "poll", second],
+        ["poll", second, id],
       ]);
       return {
         entry: isLive(session, now())
@@ -189,24 +200,24 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
       };
     },
 
-    async recordSignedRequest(id, { nonce, second, polls }) {
-      const nonceKey = ["side", id, "nonce", nonce];
+    async recordSignedRequest(record, { nonce, second, polls }) {
+      const nonceKey = sideKey(record, "nonce", nonce);
       const result = await kv.atomic()
         .check({ key: nonceKey, versionstamp: null })
         .set(nonceKey, 1, { expireIn: NONCE_TTL_MS })
-        .set(["side", id, "poll", second], polls + 1, { expireIn: POLL_COUNTER_TTL_MS })
+        .set(["poll", second, record.id], polls + 1, { expireIn: POLL_COUNTER_TTL_MS })
         .commit();
       return result.ok;
     },
 
-    async recordBrowserOpen(entry, cookieHash) {
-      await kv.set(["side", entry.record.id, "open", cookieHash], 1, {
-        expireIn: remainingMs(entry.record, now()),
+    async recordBrowserOpen(record, cookieHash) {
+      await kv.set(sideKey(record, "open", cookieHash), 1, {
+        expireIn: remainingMs(record, now()),
       });
     },
 
-    async hasBrowserOpen(id, cookieHash) {
-      return (await kv.get(["side", id, "open", cookieHash])).value !== null;
+    async hasBrowserOpen(record, cookieHash) {
+      return (await kv.get(sideKey(record, "open", cookieHash))).value !== null;
     },
 
     async updateSession(entry, record) {
@@ -218,7 +229,7 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
     },
 
     async consumeSession(entry) {
-      // The expiry index stays: the sweep removes the side keys (nonces, opens) later.
+      // The expiry index and side keys stay: the sweep removes them at the session's expiry.
       const result = await kv.atomic()
         .check({ key: sessionKey(entry.record.id), versionstamp: entry.versionstamp })
         .delete(sessionKey(entry.record.id))
@@ -240,10 +251,12 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
 
     async sweep({ limit = Number.POSITIVE_INFINITY } = {}) {
       const result = await sweepSessions(limit);
-      const rateEnd = Math.floor(now() / RATE_WINDOW_MS) * RATE_WINDOW_MS;
-      const stale = await keysOf({ start: ["rate"], end: ["rate", rateEnd] });
-      await deleteKeys(stale);
-      return { sessions: result.sessions, keys: result.keys + stale.length };
+      const nowMs = now();
+      result.keys += await deleteRange(["side"], ["side", nowMs + 1]);
+      result.keys += await deleteRange(["poll"], ["poll", Math.floor(nowMs / 1000)]);
+      const rateWindow = Math.floor(nowMs / RATE_WINDOW_MS) * RATE_WINDOW_MS;
+      result.keys += await deleteRange(["rate"], ["rate", rateWindow]);
+      return result;
     },
   };
 }

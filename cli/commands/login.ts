@@ -61,7 +61,8 @@ Options:
   --profile <name>    store the claimed token as <provider>:<name> (default "default")
 
 JSON fields: action ("start"), provider, sessionId, expiresIn, shortAuthUrl, authUrl,
-statusCommand, claimCommand, profile.
+statusCommand, claimCommand, profile (the profile id the token will be stored as, e.g.
+"github:default").
 
 Examples:
   clawauth login start notion --json
@@ -72,7 +73,8 @@ export const LOGIN_STATUS_USAGE = `Usage: clawauth login status <sessionId> [--j
 
 Asks the server (signed request) how a login session is doing. "pending" is a normal
 answer (exit 0): check again later. "completed": run \`clawauth login claim <sessionId>\`.
-"error": the login failed (see error); start a new one.
+"error": the login failed (see error); start a new one. The session is asked on the server
+it was started on.
 
 JSON fields: action ("status"), sessionId, status (pending | completed | error), provider, error.
 
@@ -93,7 +95,8 @@ Options:
   --reveal           show token values in tokenData (masked by default, e.g. "abcd…(40 chars)")
 
 JSON fields: action ("claim"), sessionId, status (pending | completed | error), provider,
-tokenData, storedInKeychain, keychainService, keychainAccount, profile, error.
+tokenData, storedInKeychain, keychainService, keychainAccount, profile (profile id, e.g.
+"github:default"), error.
 
 Examples:
   clawauth login claim 0b9c3f3e-1c1a-4c1e-9f0e-6a1f3f1f2f3a --json
@@ -215,7 +218,7 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
     authUrl: init.authUrl,
     statusCommand,
     claimCommand,
-    profile: options.profile,
+    profile: `${provider}:${options.profile}`,
   };
   const human = [
     `Provider: ${provider}`,
@@ -409,7 +412,7 @@ export async function runLoginWait(argv: string[], ctx: CliContext): Promise<Com
     endProgress();
   }
 
-  const seconds = Math.round(options.timeoutMs / 1000);
+  const seconds = Number((options.timeoutMs / 1000).toFixed(1));
   throw new ClawauthError(
     ERROR_CODES.TRANSIENT,
     lastError

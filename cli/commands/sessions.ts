@@ -63,7 +63,7 @@ async function liveStatus(
   const row: Record<string, unknown> = {
     sessionId: entry.sessionId,
     provider: entry.provider,
-    profile: entry.profile,
+    profile: `${entry.provider}:${entry.profile}`,
     server: entry.server ?? ctx.serverUrl,
     createdAt: created !== undefined ? new Date(created).toISOString() : null,
     expiresIn: entry.expiresIn,

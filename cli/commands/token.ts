@@ -37,7 +37,7 @@ export const TOKEN_LIST_USAGE = `Usage: clawauth token list [provider] [--json]
 Lists stored credentials: metadata only, never a secret.
 
 JSON fields: action ("list"), tokens: [{ account (keychain account, e.g. "github:default"),
-provider, profile, type (oauth | token | api_key), origin (delegated | local | pasted),
+provider, profile (id), type (oauth | token | api_key), origin (delegated | local | pasted),
 expires_at, has_refresh_token, scope, identity, keychainService, token_saved_at,
 last_used_at, refresh_state }].
 
@@ -52,7 +52,7 @@ Prints a valid access token for the provider (or the profile used last when no p
 given), refreshing it first when it expires within about 5 minutes. Do not show the
 token to users.
 
-JSON fields: action ("get"), account (keychain account, e.g. "github:default"), profile,
+JSON fields: action ("get"), account (keychain account, e.g. "github:default"), profile (id),
 token { provider, access_token, refresh_token, token_type, expires_at, scope, type },
 token_saved_at, expires_at.
 
@@ -73,7 +73,7 @@ whatever characters the token holds:
 Use it only when a command needs the token in its environment, in that command's shell:
   ( eval "$(clawauth token env github)"; gh api user )
 
-JSON fields: action ("env"), account, profile, variables { NAME: value }.
+JSON fields: action ("env"), account, profile (id), variables { NAME: value }.
 
 Examples:
   eval "$(clawauth token env github)"
@@ -121,7 +121,7 @@ function listRow(meta: ProfileMeta): Record<string, unknown> {
   return {
     account: meta.keychainAccount,
     provider: meta.provider,
-    profile: meta.name,
+    profile: meta.id,
     type: meta.type,
     origin: meta.origin,
     expires_at: iso(meta.expiresAt),
@@ -184,7 +184,7 @@ export async function runTokenGet(argv: string[], ctx: CliContext): Promise<Comm
   const data = {
     action: "get",
     account: meta.keychainAccount,
-    profile: meta.name,
+    profile: meta.id,
     token,
     token_saved_at: secret.saved_at,
     expires_at: expiresAt,
@@ -227,7 +227,7 @@ export async function runTokenEnv(argv: string[], ctx: CliContext): Promise<Comm
     .map(([name, value]) => `export ${name}=${shellQuote(value)}`)
     .join("\n");
   return {
-    data: { action: "env", account: meta.keychainAccount, profile: meta.name, variables },
+    data: { action: "env", account: meta.keychainAccount, profile: meta.id, variables },
     human,
   };
 }

@@ -18,7 +18,7 @@ import { removeLocalClient } from "../flows/local_client.ts";
 import {
   ensureValidToken,
   fixCommandFor,
-  REFRESH_MARGIN_MS,
+  isExpiring,
   resolveProfileArgs,
 } from "../flows/refresh.ts";
 import { lockPathFor, withLock } from "../lock.ts";
@@ -325,7 +325,7 @@ export function statusOf(
     row.expiresIn = Math.floor((expiresAt - now) / 1000);
     row.accessToken = expiresAt <= now
       ? "expired"
-      : expiresAt - now <= REFRESH_MARGIN_MS
+      : isExpiring(secret, now, 0)
       ? "expiring"
       : "valid";
   }

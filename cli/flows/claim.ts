@@ -158,7 +158,7 @@ export async function claimLoginSession(
     action,
     sessionId,
     provider,
-    profile,
+    profile: profileId,
     keychainService: ctx.keychainService,
     keychainAccount: profileId,
   };

@@ -352,7 +352,17 @@ export async function runLocalLogin(options: LocalLoginOptions): Promise<LocalLo
       finish({ error });
     }
     return true;
-  }).catch(() => {});
+  }).catch(() => {}).then(() => {
+    if (server === undefined) {
+      finish({
+        error: new ClawauthError(
+          ERROR_CODES.USAGE,
+          `stdin ended without a redirect URL and there is no loopback listener on ${plan.bindHost}:${plan.port}; ` +
+            "free that port (or pass --port) or paste the redirect URL, then run login local again",
+        ),
+      });
+    }
+  });
 
   const timer = setTimeout(() => {
     finish({

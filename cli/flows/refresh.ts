@@ -281,17 +281,18 @@ async function decideAndRefresh(
     );
   }
   if (meta.refresh.state !== "in_flight") {
-    if (secret.expires_at === undefined) {
-      if (options.force) {
-        throw cannotRefresh(meta, "it has no expiry and no refresh grant (a static token)");
-      }
-      return { record, refresh: "none" };
-    }
-    if (secret.refresh_token === undefined || secret.refresh_token === "") {
-      if (secret.expires_at <= now) {
+    if (!secret.refresh_token) {
+      if (secret.expires_at !== undefined && secret.expires_at <= now) {
         throw needsLoginError(meta, "the token expired and there is no refresh token to renew it");
       }
-      if (options.force) throw cannotRefresh(meta, "it has no refresh token");
+      if (options.force) {
+        throw cannotRefresh(
+          meta,
+          secret.expires_at === undefined
+            ? "it is a static token (no expiry, no refresh token)"
+            : "it has no refresh token",
+        );
+      }
       return { record, refresh: "none" };
     }
     if (!options.force && !isExpiring(secret, now, options.jitter)) {
@@ -302,7 +303,15 @@ async function decideAndRefresh(
   return await withLock(
     lockPathFor(ctx.stateDir, meta.id),
     () => refreshUnderLock(ctx, store, record, options),
-    { timeoutMs: REFRESH_LOCK_TIMEOUT_MS },
+    {
+      timeoutMs: REFRESH_LOCK_TIMEOUT_MS,
+      onWait: ({ holderPid }) =>
+        ctx.stderr(
+          `clawauth: waiting for ${
+            holderPid ? `process ${holderPid}` : "another process"
+          } to finish refreshing ${meta.id}\n`,
+        ),
+    },
   );
 }
 
@@ -680,8 +689,10 @@ function classifyServerError(error: unknown, serverUrl: string): GrantOutcome {
   if (error.code === ERROR_CODES.INVALID_GRANT) {
     return { ok: false, kind: "invalid_grant", code: error.code, message: error.message };
   }
-  const transient = TRANSIENT_SERVER_CODES.includes(error.code) ||
-    error.details?.transient === true;
+  // The server says refresh_failed when the provider refused for another reason (e.g. its
+  // client credentials): retrying will not help, whatever the HTTP status suggests.
+  const transient = error.code !== ERROR_CODES.REFRESH_FAILED &&
+    (TRANSIENT_SERVER_CODES.includes(error.code) || error.details?.transient === true);
   return {
     ok: false,
     kind: transient ? "transient" : "failed",

@@ -4,6 +4,7 @@
  */
 import { ClawauthError } from "../../shared/errors.ts";
 
+/** After the time limit the child gets SIGTERM, then SIGKILL this much later. */
 const KILL_GRACE_MS = 1_000;
 
 /** What to run. `stdin` is written then closed; the child sees EOF after it. */
@@ -23,7 +24,7 @@ export interface RunCommandResult {
   stderr: string;
 }
 
-/** Runs one child process; injectable so selection logic can be tested without the tools. */
+/** Runs one child process; injectable so callers can wrap or record calls. */
 export type CommandRunner = (options: RunCommandOptions) => Promise<RunCommandResult>;
 
 /** A non-secret description of the call for messages: the tool and its first argument. */
@@ -32,10 +33,39 @@ function describe(options: RunCommandOptions): string {
   return first ? `${options.command} ${first}` : options.command;
 }
 
+function timeoutError(options: RunCommandOptions): ClawauthError {
+  return new ClawauthError(
+    "keychain_timeout",
+    `'${describe(options)}' did not answer within ${
+      options.timeoutMs / 1000
+    } s (is the keychain locked or waiting for a prompt?)`,
+  );
+}
+
+interface Collector {
+  text: Promise<string>;
+  cancel(): Promise<void>;
+}
+
+function collect(stream: ReadableStream<Uint8Array>): Collector {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  const text = (async () => {
+    let out = "";
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) return out + decoder.decode();
+      out += decoder.decode(value, { stream: true });
+    }
+  })();
+  text.catch(() => {});
+  return { text, cancel: () => reader.cancel().catch(() => {}) };
+}
+
 /**
  * Spawns `command`, writes `stdin`, waits for exit. Throws ClawauthError `keychain_timeout`
- * when the time limit passes (the child is killed) and `keychain_unavailable` when the tool
- * cannot be started.
+ * when the time limit (`AbortSignal.timeout`) passes, after killing the child, and
+ * `keychain_unavailable` when the tool cannot be started.
  */
 export async function runCommand(options: RunCommandOptions): Promise<RunCommandResult> {
   const signal = AbortSignal.timeout(options.timeoutMs);
@@ -47,7 +77,6 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
-      signal,
     }).spawn();
   } catch (error) {
     const missing = error instanceof Deno.errors.NotFound;
@@ -59,68 +88,55 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
       { cause: error },
     );
   }
-  // The signal sends SIGTERM; a tool that ignores it gets SIGKILL a moment later.
+
   let killTimer: ReturnType<typeof setTimeout> | undefined;
-  const escalate = () => {
-    killTimer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, KILL_GRACE_MS);
-  };
-  signal.addEventListener("abort", escalate, { once: true });
+  let rejectAborted!: (error: ClawauthError) => void;
+  const aborted = new Promise<never>((_, reject) => rejectAborted = reject);
+  aborted.catch(() => {});
+  function onAbort(): void {
+    kill(child, "SIGTERM");
+    killTimer = setTimeout(() => kill(child, "SIGKILL"), KILL_GRACE_MS);
+    rejectAborted(timeoutError(options));
+  }
+  signal.addEventListener("abort", onAbort, { once: true });
+
+  const stdout = collect(child.stdout);
+  const stderr = collect(child.stderr);
   try {
-    return await finish(child, options, signal);
+    const writer = child.stdin.getWriter();
+    const write = (async () => {
+      try {
+        if (options.stdin) await writer.write(new TextEncoder().encode(options.stdin));
+        await writer.close();
+      } catch {
+        // The child exited without reading all of stdin; its exit status says what happened.
+      }
+    })();
+    // A grandchild that inherited the pipes could keep them open after the tool is killed,
+    // so the time limit also bounds the reads, not just the exit.
+    const [status, out, err] = await Promise.race([
+      Promise.all([child.status, stdout.text, stderr.text, write]),
+      aborted,
+    ]);
+    return { code: status.code, stdout: out, stderr: err };
   } finally {
-    signal.removeEventListener("abort", escalate);
+    signal.removeEventListener("abort", onAbort);
+    if (signal.aborted) {
+      // Reap the killed child and drop the pipes so nothing stays pending.
+      await child.status;
+      clearTimeout(killTimer);
+      await Promise.all([stdout.cancel(), stderr.cancel()]);
+    }
     clearTimeout(killTimer);
   }
 }
 
-async function finish(
-  child: Deno.ChildProcess,
-  options: RunCommandOptions,
-  signal: AbortSignal,
-): Promise<RunCommandResult> {
-  const writer = child.stdin.getWriter();
+function kill(child: Deno.ChildProcess, signal: Deno.Signal): void {
   try {
-    if (options.stdin !== undefined && options.stdin !== "") {
-      await writer.write(new TextEncoder().encode(options.stdin));
-    }
-    await writer.close();
+    child.kill(signal);
   } catch {
-    // The child exited without reading all of stdin; its exit status says what happened.
+    // already gone
   }
-  let output: Deno.CommandOutput;
-  try {
-    output = await child.output();
-  } catch (error) {
-    if (signal.aborted) throw timeoutError(options, error);
-    throw new ClawauthError(
-      "keychain_error",
-      `'${describe(options)}' failed: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  if (signal.aborted) throw timeoutError(options);
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
-
-function timeoutError(options: RunCommandOptions, cause?: unknown): ClawauthError {
-  return new ClawauthError(
-    "keychain_timeout",
-    `'${describe(options)}' did not answer within ${
-      options.timeoutMs / 1000
-    } s (is the keychain locked or waiting for a prompt?)`,
-    { cause },
-  );
 }
 
 /** Drops undefined values so an env snapshot can be passed to a child process. */

@@ -138,7 +138,7 @@ export function requireSignature(options: RequireSignatureOptions): MiddlewareHa
         { status: 429, details: { retryAfterSeconds: 1 } },
       );
     }
-    if (!await store.recordSignedRequest(sessionId, { nonce, second, polls })) {
+    if (!await store.recordSignedRequest(entry.record, { nonce, second, polls })) {
       throw unauthorized(
         ERROR_CODES.REPLAY_DETECTED,
         `'${SIGNATURE_HEADERS.NONCE}' was used before: sign every request with a fresh nonce`,

@@ -60,7 +60,7 @@ export function createShortLinkRoute(services: AppServices): Hono<AppEnv> {
         );
       }
       const value = newBindingValue();
-      await store.recordBrowserOpen(entry, await hashBindingValue(value));
+      await store.recordBrowserOpen(record, await hashBindingValue(value));
       const baseUrl = baseUrlOf(services, c.req.url);
       setCookie(c, bindingCookieName(sessionId), value, {
         path: bindingCookiePath(baseUrl),

@@ -13,6 +13,10 @@ import { startServerProcess } from "../fixtures/server_process.ts";
 import type { Keychain } from "../../cli/keychain/keychain.ts";
 import { main } from "../../cli/main.ts";
 
+/** Parsed CLI JSON output (tests index into it freely). */
+// deno-lint-ignore no-explicit-any
+export type Json = any;
+
 /** Provider name the upstream is registered under. */
 export const PROVIDER = "demo";
 
@@ -68,7 +72,7 @@ export async function startDelegated(
     upstream,
     async stopServer() {
       if (server) {
-        allLogs += server.logs();
+        allLogs += server.logs().join("\n") + "\n";
         await server.stop();
         server = undefined;
       }
@@ -78,7 +82,7 @@ export async function startDelegated(
       await start({ ...baseEnv, ...env });
       setup.url = server!.url;
     },
-    logs: () => allLogs + (server?.logs() ?? ""),
+    logs: () => allLogs + (server?.logs().join("\n") ?? ""),
     async stop() {
       await setup.stopServer();
       await upstream.close();
@@ -152,7 +156,7 @@ export interface RunMainOptions {
 export async function runMain(
   argv: string[],
   options: RunMainOptions,
-): Promise<{ code: number; stdout: string; stderr: string; body: Record<string, any> }> {
+): Promise<{ code: number; stdout: string; stderr: string; body: Record<string, Json> }> {
   let stdout = "";
   let stderr = "";
   const code = await main(argv, {
@@ -166,7 +170,7 @@ export async function runMain(
     fetch: globalThis.fetch,
     keychain: () => Promise.resolve(options.keychain),
   });
-  let body: Record<string, any> = {};
+  let body: Record<string, Json> = {};
   if (argv.includes("--json")) {
     try {
       body = JSON.parse(stdout);

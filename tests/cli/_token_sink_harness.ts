@@ -158,6 +158,8 @@ export async function loginLocalInProcess(
     "--profile",
     options.profile ?? "default",
     "--no-browser",
+    "--timeout",
+    "30",
     ...(options.args ?? []),
   ], ctx);
   try {

@@ -332,3 +332,77 @@ Deno.test("login local refuses a confidential or unknown provider with a usage e
     await upstream.close();
   }
 });
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+Deno.test("login local listens on the fixed port of the redirect URI and sends that URI unchanged", async () => {
+  const port = freePort();
+  const redirectUri = `http://127.0.0.1:${port}/auth/callback`;
+  const upstream = await startOidcUpstream({ redirectUris: [], publicRedirectUris: [redirectUri] });
+  const h = await createHarness({
+    env: { CLAWAUTH_PROVIDERS: publicClientProviders(upstream, { redirectUri }) },
+  });
+  try {
+    const data = await loginLocalInProcess(h, { via: "callback" });
+    assert.equal(data.via, "callback");
+    assert.equal(upstream.tokenRequestBodies[0].get("redirect_uri"), redirectUri);
+    assert.equal(
+      new URL(authorizeUrlFrom(h.stderrText())!).searchParams.get("redirect_uri"),
+      redirectUri,
+    );
+  } finally {
+    await h.cleanup();
+    await upstream.close();
+  }
+});
+
+Deno.test("login local: when the redirect URI's port is taken, it says so and the paste fallback still works", async () => {
+  const upstream = await startOidcUpstream({ redirectUris: [] });
+  const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (busy.addr as Deno.NetAddr).port;
+  const h = await createHarness({
+    env: {
+      CLAWAUTH_PROVIDERS: publicClientProviders(upstream, {
+        redirectUri: `http://127.0.0.1:${port}/callback`,
+      }),
+    },
+  });
+  try {
+    const data = await loginLocalInProcess(h, { via: "paste" });
+    assert.equal(data.via, "paste");
+    assert.match(h.stderrText(), new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${port}`));
+    assert.doesNotMatch(h.stderrText(), /Waiting for the redirect/);
+  } finally {
+    busy.close();
+    await h.cleanup();
+    await upstream.close();
+  }
+});
+
+Deno.test("login local fails at once when its port is taken and stdin ends without a URL", async () => {
+  const upstream = await startOidcUpstream({ redirectUris: [] });
+  const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (busy.addr as Deno.NetAddr).port;
+  const h = await createHarness({
+    env: {
+      CLAWAUTH_PROVIDERS: publicClientProviders(upstream, {
+        redirectUri: `http://127.0.0.1:${port}/callback`,
+      }),
+    },
+  });
+  try {
+    await assert.rejects(
+      runLoginLocal([FIXTURE_PROVIDER, "--no-browser"], h.withStdin(testStdin("").readable)),
+      rejectsWith("usage", /stdin ended without a redirect URL and there is no loopback listener/),
+    );
+  } finally {
+    busy.close();
+    await h.cleanup();
+    await upstream.close();
+  }
+});

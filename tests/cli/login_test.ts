@@ -5,13 +5,20 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readJsonFile } from "../../cli/store/atomic_write.ts";
 import { runCli } from "../fixtures/run_cli.ts";
-import { approveOverHttp, cliEnv, PROVIDER, startDelegated, userinfo } from "./_delegated.ts";
+import {
+  approveOverHttp,
+  cliEnv,
+  type Json,
+  PROVIDER,
+  startDelegated,
+  userinfo,
+} from "./_delegated.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 async function cli(args: string[], env: Record<string, string>) {
   const result = await runCli(args, { env });
-  return { ...result, body: args.includes("--json") ? result.json() as Record<string, any> : {} };
+  return { ...result, body: args.includes("--json") ? result.json() as Record<string, Json> : {} };
 }
 
 async function listDir(path: string): Promise<string[]> {
@@ -50,7 +57,7 @@ Deno.test("login start → status → claim stores the token, masked in the outp
     assert.ok(start.body.authUrl.startsWith(setup.upstream.authorizeUrl));
     assert.equal(start.body.statusCommand, `clawauth login status ${sessionId}`);
     assert.equal(start.body.claimCommand, `clawauth login claim ${sessionId}`);
-    assert.equal(start.body.profile, "default");
+    assert.equal(start.body.profile, "demo:default");
     // Keys in the keychain (the 0600 file here), a non-secret index in the state dir.
     const index = await readJsonFile(join(stateDir, "sessions", `${sessionId}.json`));
     assert.deepEqual(Object.keys(index as object).sort(), [
@@ -92,7 +99,7 @@ Deno.test("login start → status → claim stores the token, masked in the outp
     assert.equal(body.storedInKeychain, true);
     assert.equal(body.keychainService, "clawauth");
     assert.equal(body.keychainAccount, "demo:default");
-    assert.equal(body.profile, "default");
+    assert.equal(body.profile, "demo:default");
     assert.match(body.tokenData.access_token, /^.{4}…\(\d+ chars\)$/);
     assert.match(body.tokenData.refresh_token, /^.{4}…\(\d+ chars\)$/);
     assert.match(body.tokenData.id_token, /^.{4}…\(\d+ chars\)$/);
@@ -133,7 +140,7 @@ Deno.test("login claim --reveal and --profile store under the named profile and 
   const { dir, env } = await cliEnv(setup.url);
   try {
     const start = await cli(["login", "start", PROVIDER, "--profile", "work", "--json"], env);
-    assert.equal(start.body.profile, "work");
+    assert.equal(start.body.profile, "demo:work");
     await approveOverHttp(start.body.shortAuthUrl, { account: "bob" });
     const claim = await cli(["login", "claim", start.body.sessionId, "--reveal", "--json"], env);
     assert.equal(claim.code, 0, claim.stderr);
@@ -261,7 +268,7 @@ Deno.test("sessions lists local sessions with live status; session-rm removes on
     assert.equal(byId.get(corrupt)!.status, "local_corrupt");
     const row = byId.get(pending)!;
     assert.equal(row.provider, PROVIDER);
-    assert.equal(row.profile, "default");
+    assert.equal(row.profile, "demo:default");
     assert.equal(row.server, setup.url);
     assert.equal(row.expiresIn, 3600);
     assert.equal(row.error, null);

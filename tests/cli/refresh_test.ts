@@ -120,7 +120,10 @@ Deno.test("resolveProfileArgs() accepts provider:name in either place and refuse
     provider: "github",
     profileId: "github:work",
   });
-  assert.throws(() => resolveProfileArgs({ profile: "work" }), rejectsWith("usage", /needs a provider/));
+  assert.throws(
+    () => resolveProfileArgs({ profile: "work" }),
+    rejectsWith("usage", /needs a provider/),
+  );
   assert.throws(
     () => resolveProfileArgs({ provider: "slack", profile: "github:work" }),
     rejectsWith("usage", /belongs to github/),
@@ -257,7 +260,10 @@ Deno.test("a transient failure (provider down) leaves the record untouched and s
     h.advance(HOUR + 1000);
     await assert.rejects(
       getValidToken(h.ctx, { provider: WORK }),
-      rejectsWith("transient_error", /transient error .*stored credentials are unchanged, retry later/),
+      rejectsWith(
+        "transient_error",
+        /transient error .*stored credentials are unchanged, retry later/,
+      ),
     );
     const after = (await storeOf(h).load(WORK))!;
     assert.deepEqual(after.secret, before.secret);
@@ -304,7 +310,10 @@ Deno.test("an interrupted refresh whose result was saved is adopted without a ne
     assert.equal(outcome.record.secret.access_token, record.secret.access_token);
     assert.equal(upstream.counts.refreshGrants, 0);
     assert.equal((await readProfileMeta(h.stateDir, WORK))?.refresh.state, "idle");
-    assert.match(h.stderrText(), /adopted the refresh of fixture:work that process 999999 \(started [^)]+\) saved before it stopped/);
+    assert.match(
+      h.stderrText(),
+      /adopted the refresh of fixture:work that process 999999 \(started [^)]+\) saved before it stopped/,
+    );
   });
 });
 
@@ -330,7 +339,7 @@ Deno.test("an interrupted refresh that saved nothing is retried with the stored 
 });
 
 Deno.test("an interrupted refresh whose grant spent the refresh token reports needs_login clearly", async () => {
-  await loggedIn(async ({ upstream, h }) => {
+  await loggedIn(async ({ h }) => {
     const record = (await storeOf(h).load(WORK))!;
     await writeProfileMeta(h.stateDir, {
       ...record.meta,
@@ -404,7 +413,10 @@ Deno.test("getValidToken() says what to run when nothing or only metadata is sto
   try {
     await assert.rejects(
       getValidToken(h.ctx, { provider: "github" }),
-      rejectsWith("token_not_found", /no token stored for github; log in with: clawauth login start github/),
+      rejectsWith(
+        "token_not_found",
+        /no token stored for github; log in with: clawauth login start github/,
+      ),
     );
     await assert.rejects(
       getValidToken(h.ctx, { provider: "github", profile: "work" }),

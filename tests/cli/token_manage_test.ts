@@ -65,7 +65,10 @@ Deno.test("parseDuration() reads seconds and s/m/h/d/w units; formatDuration() r
   ];
   for (const [input, seconds] of rows) assert.equal(parseDuration(input, "--x"), seconds, input);
   for (const bad of ["", "0", "-5", "1.5h", "3 days", "h", "99999999999d"]) {
-    assert.throws(() => parseDuration(bad, "--expires-in"), rejectsWith("usage", /--expires-in must be a positive duration/));
+    assert.throws(
+      () => parseDuration(bad, "--expires-in"),
+      rejectsWith("usage", /--expires-in must be a positive duration/),
+    );
   }
   assert.equal(formatDuration(0), "0s");
   assert.equal(formatDuration(61_000), "1m 1s");
@@ -80,7 +83,10 @@ Deno.test("token command parsers: one row per accepted and refused input", () =>
     provider: "github",
     profile: "work",
   });
-  assert.deepEqual(parseTokenRmArgs(["github:work"]), { provider: "github:work", profile: undefined });
+  assert.deepEqual(parseTokenRmArgs(["github:work"]), {
+    provider: "github:work",
+    profile: undefined,
+  });
   assert.deepEqual(parseTokenStatusArgs(["--check"]), {
     provider: undefined,
     check: true,
@@ -120,7 +126,10 @@ Deno.test("token command parsers: one row per accepted and refused input", () =>
     [() => parseTokenOrderArgs(["set", "github", "a", "a"]), /named twice/],
     [() => parseTokenOrderArgs(["get", "github", "extra"]), /takes only <provider>/],
     [() => parseTokenOrderArgs(["get"]), /missing <provider>/],
-    [() => parseTokenPasteArgs(["github", "--type", "password"]), /--type must be token or api_key/],
+    [
+      () => parseTokenPasteArgs(["github", "--type", "password"]),
+      /--type must be token or api_key/,
+    ],
     [() => parseTokenPasteArgs([]), /missing <provider>/],
   ];
   for (const [fn, pattern] of refused) assert.throws(fn, rejectsWith("usage", pattern));
@@ -153,7 +162,11 @@ Deno.test("readPastedSecret() trims exactly one trailing newline and refuses emp
     [" spaced tok \n", " spaced tok "],
   ];
   for (const [input, expected] of rows) {
-    assert.equal(await readPastedSecret(testStdin(input).readable), expected, JSON.stringify(input));
+    assert.equal(
+      await readPastedSecret(testStdin(input).readable),
+      expected,
+      JSON.stringify(input),
+    );
   }
   for (const empty of ["", "\n", "  \n", "\r\n"]) {
     await assert.rejects(
@@ -170,7 +183,11 @@ Deno.test("readPastedSecret() trims exactly one trailing newline and refuses emp
 Deno.test("token paste stores a token or API key from stdin, never printing it", async () => {
   const h = await createHarness();
   try {
-    const result = await paste(h, ["anthropic", "--type", "api_key", "--expires-in", "12h"], "sk-ant-123\n");
+    const result = await paste(
+      h,
+      ["anthropic", "--type", "api_key", "--expires-in", "12h"],
+      "sk-ant-123\n",
+    );
     assert.deepEqual(result.data, {
       action: "token_paste",
       stored: true,
@@ -238,10 +255,27 @@ Deno.test("statusOf() classifies ok, expiring, expired, static, missing and need
   const rows: [string, ProfileMeta, CredentialSecret | null, string, string?][] = [
     ["no secret", meta(), null, "missing", "clawauth login start p"],
     ["no expiry", meta(), secret(), "static"],
-    ["refreshable, access token expired", meta(), secret({ refresh_token: "r", expires_at: now - 1 }), "ok"],
+    [
+      "refreshable, access token expired",
+      meta(),
+      secret({ refresh_token: "r", expires_at: now - 1 }),
+      "ok",
+    ],
     ["not refreshable, valid 2 days", meta(), secret({ expires_at: now + 48 * HOUR }), "ok"],
-    ["not refreshable, 1 h left", meta(), secret({ expires_at: now + HOUR }), "expiring", "clawauth login start p"],
-    ["not refreshable, expired", meta({ origin: "pasted" }), secret({ expires_at: now }), "expired", "clawauth token paste p"],
+    [
+      "not refreshable, 1 h left",
+      meta(),
+      secret({ expires_at: now + HOUR }),
+      "expiring",
+      "clawauth login start p",
+    ],
+    [
+      "not refreshable, expired",
+      meta({ origin: "pasted" }),
+      secret({ expires_at: now }),
+      "expired",
+      "clawauth token paste p",
+    ],
     [
       "marked needs_login",
       meta({ refresh: { state: "needs_login", fixCommand: "clawauth login local p" } }),
@@ -255,7 +289,11 @@ Deno.test("statusOf() classifies ok, expiring, expired, static, missing and need
     assert.equal(row.status, status, why);
     assert.equal(row.fixCommand, fix, why);
   }
-  const refreshable = statusOf(meta(), secret({ refresh_token: "r", expires_at: now + 60_000 }), opts);
+  const refreshable = statusOf(
+    meta(),
+    secret({ refresh_token: "r", expires_at: now + 60_000 }),
+    opts,
+  );
   assert.equal(refreshable.accessToken, "expiring");
   assert.equal(refreshable.refreshable, true);
   assert.equal(refreshable.expiresIn, 60);
@@ -299,10 +337,15 @@ Deno.test("token status --check sets the exit code from the stored profiles", as
     h.advance(3 * HOUR);
     result = await status(["github", "--check"]);
     assert.equal(result.exitCode, 1);
-    const soon = (result.data.profiles as Record<string, unknown>[]).find((r) => r.profile === "github:soon")!;
+    const soon = (result.data.profiles as Record<string, unknown>[]).find((r) =>
+      r.profile === "github:soon"
+    )!;
     assert.equal(soon.status, "expired");
     assert.equal(soon.fixCommand, "clawauth token paste github --profile soon");
-    assert.match(result.human ?? "", /github:soon\s+expired .*→ run: clawauth token paste github --profile soon/);
+    assert.match(
+      result.human ?? "",
+      /github:soon\s+expired .*→ run: clawauth token paste github --profile soon/,
+    );
     assert.doesNotMatch(JSON.stringify(result.data) + result.human, /t1|t2/);
 
     await runTokenRm(["github", "--profile", "soon"], h.ctx);
@@ -311,7 +354,8 @@ Deno.test("token status --check sets the exit code from the stored profiles", as
     result = await status(["--check"]);
     assert.equal(result.exitCode, 1);
     assert.equal(
-      (result.data.profiles as Record<string, unknown>[]).find((r) => r.profile === "github:gone")?.status,
+      (result.data.profiles as Record<string, unknown>[]).find((r) => r.profile === "github:gone")
+        ?.status,
       "missing",
     );
   } finally {
@@ -364,7 +408,10 @@ Deno.test("token rm removes secret and metadata; a missing profile names the sto
     await paste(h, ["github", "--profile", "personal"], "p");
     await assert.rejects(
       runTokenRm(["github"], h.ctx),
-      rejectsWith("token_not_found", /nothing stored for github:default; stored profiles of github: github:personal, github:work/),
+      rejectsWith(
+        "token_not_found",
+        /nothing stored for github:default; stored profiles of github: github:personal, github:work/,
+      ),
     );
     const result = await runTokenRm(["github", "--profile", "work"], h.ctx);
     assert.equal(result.data.removed, true);

@@ -57,14 +57,18 @@ Deno.test("kill -9 after marking the refresh in flight: a waiting peer takes ove
       assert.equal(marked.meta.refresh.pid, holder.pid);
       assert.equal(marked.meta.refresh.fromGeneration, before.secret.generation);
 
-      // A peer queues behind the lock, then the holder dies with it.
-      const peer = tokenGet(env, ID);
+      // A peer queues behind the lock, then the holder dies holding it.
+      const peer = await startCli(["token", "get", ID, "--json"], { env });
+      await peer.waitFor(`waiting for process ${holder.pid} to finish refreshing ${ID}`, {
+        stream: "stderr",
+      });
       holder.kill("SIGKILL");
       const status = await holder.wait();
       assert.equal(status.signal, "SIGKILL");
 
-      const { result, accessToken } = await peer;
+      const result = await peer.wait();
       assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+      const accessToken = (result.json() as { token: { access_token: string } }).token.access_token;
       assert.match(result.stderr, /did not finish; retrying with the stored refresh token/);
       assert.equal(upstream.counts.refreshGrants - grantsBefore, 1);
       assert.ok(accessToken);
@@ -108,7 +112,9 @@ Deno.test("kill -9 after the grant spent the refresh token: the next `token get`
     const after = (await (await storeFor(env)).load(ID))!;
     assert.deepEqual(after.secret, before.secret, "the keychain record is intact");
     assert.equal(after.meta.refresh.state, "needs_login");
-    const status = await runCli(["token", "status", FIXTURE_PROVIDER, "--check", "--json"], { env });
+    const status = await runCli(["token", "status", FIXTURE_PROVIDER, "--check", "--json"], {
+      env,
+    });
     assert.equal(status.code, 1);
     const body = status.json() as { profiles: { status: string; fixCommand: string }[] };
     assert.equal(body.profiles[0].status, "needs-login");

@@ -102,7 +102,7 @@ printf '%s' "$MY_IDP_ACCESS_TOKEN" > provider_access.out
     assert.deepEqual(json.json(), {
       action: "env",
       account: "my-idp:default",
-      profile: "default",
+      profile: "my-idp:default",
       variables: {
         CLAWAUTH_PROVIDER: "my-idp",
         CLAWAUTH_ACCESS_TOKEN: HOSTILE_ACCESS,

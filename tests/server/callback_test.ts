@@ -39,7 +39,11 @@ async function assertPage(
   return html;
 }
 
-async function statusOf(server: TestServer, sessionId: string, keys: Parameters<typeof signedGet>[1]["keys"]) {
+async function statusOf(
+  server: TestServer,
+  sessionId: string,
+  keys: Parameters<typeof signedGet>[1]["keys"],
+) {
   const response = await signedGet(server, { action: "status", sessionId, keys });
   return { status: response.status, body: await response.json() };
 }
@@ -69,7 +73,10 @@ Deno.test("callback() refuses a tampered state with a 400 page", async () => {
     const { cookies } = await openShortLink(server, init);
     const url = new URL(callbackUrlFor(init, { code: "abc" }));
     const state = url.searchParams.get("state")!;
-    url.searchParams.set("state", `${state.slice(0, 10)}${state[10] === "A" ? "B" : "A"}${state.slice(11)}`);
+    url.searchParams.set(
+      "state",
+      `${state.slice(0, 10)}${state[10] === "A" ? "B" : "A"}${state.slice(11)}`,
+    );
     await assertPage(await sendCallback(server, url, cookies), {
       status: 400,
       code: "invalid_state",
@@ -174,7 +181,10 @@ for (
   const [style, body, expectedError] of [
     [
       "github",
-      { error: "bad_verification_code", error_description: "The code passed is incorrect or expired." },
+      {
+        error: "bad_verification_code",
+        error_description: "The code passed is incorrect or expired.",
+      },
       "token exchange failed: invalid_grant: ",
     ],
     ["slack", { ok: false, error: "invalid_code" }, "token exchange failed: invalid_grant: "],
@@ -186,11 +196,14 @@ for (
       await withServer(async (server) => {
         const { init, keys } = await initSession(server, { provider: "stub" });
         const { cookies } = await openShortLink(server, init);
-        await assertPage(await sendCallback(server, callbackUrlFor(init, { code: "c0de" }), cookies), {
-          status: 502,
-          code: "token_exchange_failed",
-          message: "Stub refused to issue a token.",
-        });
+        await assertPage(
+          await sendCallback(server, callbackUrlFor(init, { code: "c0de" }), cookies),
+          {
+            status: 502,
+            code: "token_exchange_failed",
+            message: "Stub refused to issue a token.",
+          },
+        );
         const status = await statusOf(server, init.sessionId, keys);
         assert.equal(status.body.status, "error");
         assert.ok(status.body.error.startsWith(expectedError), status.body.error);

@@ -5,8 +5,8 @@ import {
   completeFlow,
   postJson,
   signedGet,
-  STATE_SECRET,
   startTestServer,
+  STATE_SECRET,
   UPSTREAM_PROVIDER,
 } from "./_harness.ts";
 
@@ -17,8 +17,10 @@ Deno.test("the request log of a full flow holds no token, code, state, key or se
     const status = await signedGet(server, { action: "status", sessionId: init.sessionId, keys });
     await status.body?.cancel();
     const claim = await signedGet(server, { action: "claim", sessionId: init.sessionId, keys });
-    const { tokenData } = openSealedJson((await claim.json()).blob, keys.boxSecretKey) as
-      SealedTokenPayload;
+    const { tokenData } = openSealedJson(
+      (await claim.json()).blob,
+      keys.boxSecretKey,
+    ) as SealedTokenPayload;
     const refresh = await postJson(server, "/refresh", {
       provider: UPSTREAM_PROVIDER,
       refreshToken: tokenData.refresh_token,
@@ -82,7 +84,12 @@ Deno.test("the request log names an error by its code and an unmatched path by n
     await (await server.request("/some/unknown/path?token=abc")).body?.cancel();
     const [callback, unknown] = server.logs;
     assert.deepEqual(
-      { route: callback.route, status: callback.status, code: callback.code, level: callback.level },
+      {
+        route: callback.route,
+        status: callback.status,
+        code: callback.code,
+        level: callback.level,
+      },
       { route: "/callback", status: 400, code: "invalid_state", level: "warn" },
     );
     assert.deepEqual(

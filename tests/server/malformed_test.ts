@@ -43,38 +43,66 @@ const ROWS: Row[] = [
   ["init: deeply nested arrays", "/init", post("/init", "[".repeat(8000) + "]".repeat(8000))],
   ["init: provider null", "/init", post("/init", { ...VALID_INIT, provider: null })],
   ["init: provider with unicode", "/init", post("/init", { ...VALID_INIT, provider: "gïthub" })],
-  ["init: provider of 65 characters", "/init", post("/init", {
-    ...VALID_INIT,
-    provider: "a".repeat(65),
-  })],
-  ["init: verifyKey with bad padding", "/init", post("/init", { ...VALID_INIT, verifyKey: "AAA=" })],
+  [
+    "init: provider of 65 characters",
+    "/init",
+    post("/init", {
+      ...VALID_INIT,
+      provider: "a".repeat(65),
+    }),
+  ],
+  [
+    "init: verifyKey with bad padding",
+    "/init",
+    post("/init", { ...VALID_INIT, verifyKey: "AAA=" }),
+  ],
   ["init: verifyKey as an object", "/init", post("/init", { ...VALID_INIT, verifyKey: {} })],
-  ["init: boxPublicKey of 33 bytes", "/init", post("/init", {
-    ...VALID_INIT,
-    boxPublicKey: encodeBase64(new Uint8Array(33)),
-  })],
+  [
+    "init: boxPublicKey of 33 bytes",
+    "/init",
+    post("/init", {
+      ...VALID_INIT,
+      boxPublicKey: encodeBase64(new Uint8Array(33)),
+    }),
+  ],
   ["init: ttlSeconds infinite", "/init", post("/init", `{"ttlSeconds":1e999}`)],
   ["init: ttlSeconds boolean", "/init", post("/init", { ...VALID_INIT, ttlSeconds: true })],
   ["init: scope with a newline", "/init", post("/init", { ...VALID_INIT, scope: "a\nb" })],
-  ["init: scope of 2000 characters", "/init", post("/init", {
-    ...VALID_INIT,
-    scope: "s".repeat(2000),
-  })],
+  [
+    "init: scope of 2000 characters",
+    "/init",
+    post("/init", {
+      ...VALID_INIT,
+      scope: "s".repeat(2000),
+    }),
+  ],
   ["init: a __proto__ key", "/init", post("/init", `{"__proto__":{"provider":"demo"}}`)],
   ["init: 1 MB body", "/init", post("/init", "x".repeat(1024 * 1024))],
   ["refresh: empty object", "/refresh", post("/refresh", {})],
-  ["refresh: refreshToken with spaces", "/refresh", post("/refresh", {
-    ...VALID_REFRESH,
-    refreshToken: "a b",
-  })],
-  ["refresh: refreshToken of 9000 characters", "/refresh", post("/refresh", {
-    ...VALID_REFRESH,
-    refreshToken: "r".repeat(9000),
-  })],
-  ["refresh: boxPublicKey missing", "/refresh", post("/refresh", {
-    ...VALID_REFRESH,
-    boxPublicKey: undefined,
-  })],
+  [
+    "refresh: refreshToken with spaces",
+    "/refresh",
+    post("/refresh", {
+      ...VALID_REFRESH,
+      refreshToken: "a b",
+    }),
+  ],
+  [
+    "refresh: refreshToken of 9000 characters",
+    "/refresh",
+    post("/refresh", {
+      ...VALID_REFRESH,
+      refreshToken: "r".repeat(9000),
+    }),
+  ],
+  [
+    "refresh: boxPublicKey missing",
+    "/refresh",
+    post("/refresh", {
+      ...VALID_REFRESH,
+      boxPublicKey: undefined,
+    }),
+  ],
   ["refresh: scope as a number", "/refresh", post("/refresh", { ...VALID_REFRESH, scope: 5 })],
   ["status: no headers", `/status/${SESSION}`],
   ["status: negative timestamp", `/status/${SESSION}`, {
@@ -117,7 +145,10 @@ Deno.test("every malformed request gets a 4xx JSON error, never a 500", async ()
       headers.set("accept", "application/json");
       const response = await server.request(path, { ...init, headers });
       const text = await response.text();
-      assert.ok(response.status >= 400 && response.status < 500, `${name}: ${response.status} ${text}`);
+      assert.ok(
+        response.status >= 400 && response.status < 500,
+        `${name}: ${response.status} ${text}`,
+      );
       assert.match(response.headers.get("content-type") ?? "", /^application\/json/, name);
       const body = JSON.parse(text);
       assert.equal(typeof body.error, "string", name);
@@ -164,7 +195,10 @@ Deno.test("an unexpected failure answers 500 internal_error and logs the stack o
     assert.match(String(line.stack), /at Object\.getSessionForPoll/);
     const ready = await server.request("/readyz");
     assert.equal(ready.status, 503);
-    assert.deepEqual(await ready.json(), { error: "KV is not answering", code: "upstream_unavailable" });
+    assert.deepEqual(await ready.json(), {
+      error: "KV is not answering",
+      code: "upstream_unavailable",
+    });
   } finally {
     await server.upstream?.close();
   }

@@ -50,11 +50,16 @@ Deno.test("every response carries the security headers, errors and 404s included
         "callback with provider error",
         () => sendCallback(server, callbackUrlFor(init, { error: "access_denied" }), cookies),
       ],
-      ["status signed", () => signedGet(server, { action: "status", sessionId: init.sessionId, keys })],
+      [
+        "status signed",
+        () => signedGet(server, { action: "status", sessionId: init.sessionId, keys }),
+      ],
       ["status unsigned", () => server.request(`/status/${init.sessionId}`)],
       ["claim", () => signedGet(server, { action: "claim", sessionId: init.sessionId, keys })],
-      ["claim unknown", () =>
-        signedGet(server, { action: "claim", sessionId: crypto.randomUUID(), keys })],
+      [
+        "claim unknown",
+        () => signedGet(server, { action: "claim", sessionId: crypto.randomUUID(), keys }),
+      ],
       ["refresh bad", () => server.request("/refresh", { method: "POST", body: "[]" })],
       ["not found", () => server.request("/no/such/route")],
       ["method not allowed", () => server.request("/init", { method: "DELETE" })],

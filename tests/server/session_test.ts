@@ -217,7 +217,11 @@ Deno.test("status() allows 4 polls a second, every second", async () => {
   await withServer(async (server) => {
     const { init, keys } = await initSession(server);
     for (let i = 0; i < 40; i++) {
-      const response = await signedGet(server, { action: "status", sessionId: init.sessionId, keys });
+      const response = await signedGet(server, {
+        action: "status",
+        sessionId: init.sessionId,
+        keys,
+      });
       assert.equal(response.status, 200, `poll ${i + 1}`);
       await response.body?.cancel();
       server.clock.advance(250);
@@ -292,8 +296,10 @@ Deno.test("claim() gives the blob to exactly one of 50 concurrent claims", async
   await withServer(async (server) => {
     const { init, keys } = await completeFlow(server);
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        signedGet(server, { action: "claim", sessionId: init.sessionId, keys })),
+      Array.from(
+        { length: 50 },
+        () => signedGet(server, { action: "claim", sessionId: init.sessionId, keys }),
+      ),
     );
     const bodies = await Promise.all(responses.map((r) => r.json()));
     const winners = bodies.filter((body) => body.blob !== undefined);

@@ -51,8 +51,11 @@ Deno.test("shortLink() redirects to the authorize URL and sets the binding cooki
       ),
     );
     const value = cookies.get(`clawauth_${init.sessionId}`, `${BASE_URL}/callback`)!;
+    const { expiresAt } = (await server.kv.get<{ expiresAt: number }>(["session", init.sessionId]))
+      .value!;
     const opened = await server.kv.get([
       "side",
+      expiresAt,
       init.sessionId,
       "open",
       await hashBindingValue(value),
@@ -72,8 +75,10 @@ Deno.test("shortLink() keeps every browser that opened it (a link previewer open
     const a = first.cookies.get(name, `${BASE_URL}/callback`)!;
     const b = second.cookies.get(name, `${BASE_URL}/callback`)!;
     assert.notEqual(a, b);
+    const { expiresAt } = (await server.kv.get<{ expiresAt: number }>(["session", init.sessionId]))
+      .value!;
     for (const value of [a, b]) {
-      const key = ["side", init.sessionId, "open", await hashBindingValue(value)];
+      const key = ["side", expiresAt, init.sessionId, "open", await hashBindingValue(value)];
       assert.equal((await server.kv.get(key)).value, 1);
     }
   });

@@ -1,0 +1,200 @@
+// `clawauth login wait`: polls, then claims; fails at once on 401/404, honours 429 Retry-After,
+// backs off (exponential, capped) on network and 5xx failures and keeps trying until its timeout.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import nacl from "tweetnacl";
+import { MemoryKeychain } from "../../cli/keychain/memory.ts";
+import { encodeBase64 } from "../../shared/base64.ts";
+import { decodeBase64 } from "../../shared/base64.ts";
+import { signRequest } from "../../shared/sign_request.ts";
+import { startCli } from "../fixtures/run_cli.ts";
+import {
+  approveOverHttp,
+  cliEnv,
+  PROVIDER,
+  runMain,
+  startDelegated,
+  userinfo,
+} from "./_delegated.ts";
+
+const SESSIONS_SERVICE = "clawauth:sessions";
+
+Deno.test("login wait (subprocess) returns once the user approved, with the claim's fields", async () => {
+  const setup = await startDelegated();
+  const { dir, env } = await cliEnv(setup.url);
+  try {
+    const start = await startCli(["login", "start", PROVIDER, "--json"], { env });
+    const started = JSON.parse((await start.wait()).stdout);
+    const waiting = await startCli(
+      ["login", "wait", started.sessionId, "--interval", "250", "--json"],
+      { env },
+    );
+    await approveOverHttp(started.shortAuthUrl);
+    const result = await waiting.wait();
+    assert.equal(result.code, 0, result.stderr);
+    const body = result.json() as Record<string, unknown>;
+    assert.equal(body.action, "wait");
+    assert.equal(body.status, "completed");
+    assert.equal(body.storedInKeychain, true);
+    assert.equal(body.keychainAccount, "demo:default");
+    assert.match(String((body.tokenData as Record<string, unknown>).access_token), /…/);
+    assert.equal(
+      result.stderr.includes("Waiting"),
+      false,
+      "no progress when stderr is not a terminal",
+    );
+  } finally {
+    await setup.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("login wait fails at once when the server refuses the signature (401)", async () => {
+  const setup = await startDelegated();
+  const { dir, env } = await cliEnv(setup.url);
+  const keychain = new MemoryKeychain();
+  try {
+    const start = await runMain(["login", "start", PROVIDER, "--json"], { env, keychain });
+    const { sessionId } = start.body;
+    // Replace the session's signing key with another valid one: the server's verify fails.
+    const material = JSON.parse((await keychain.get(SESSIONS_SERVICE, sessionId))!);
+    material.signSecretKey = encodeBase64(nacl.sign.keyPair().secretKey);
+    await keychain.store(SESSIONS_SERVICE, sessionId, JSON.stringify(material));
+
+    const sleeps: number[] = [];
+    const wait = await runMain(["login", "wait", sessionId, "--timeout", "600000", "--json"], {
+      env,
+      keychain,
+      sleep: (ms) => (sleeps.push(ms), Promise.resolve()),
+    });
+    assert.equal(wait.code, 1);
+    assert.equal(wait.body.error.code, "invalid_signature");
+    assert.match(wait.body.error.message, /^the server refused the signed \/status request/);
+    assert.deepEqual(sleeps, [], "no waiting after a 401");
+  } finally {
+    await setup.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("login wait fails at once when the server no longer knows the session (404)", async () => {
+  const setup = await startDelegated();
+  const { dir, env } = await cliEnv(setup.url);
+  const keychain = new MemoryKeychain();
+  try {
+    const start = await runMain(["login", "start", PROVIDER, "--json"], { env, keychain });
+    const { sessionId, shortAuthUrl } = start.body;
+    await approveOverHttp(shortAuthUrl);
+    // Someone else with the keys claims it first; the server forgets the session.
+    const material = JSON.parse((await keychain.get(SESSIONS_SERVICE, sessionId))!);
+    const path = `/claim/${sessionId}`;
+    const headers = await signRequest(decodeBase64(material.signSecretKey), { sessionId, path });
+    const claimed = await fetch(`${setup.url}${path}`, { headers });
+    assert.equal(claimed.status, 200);
+    await claimed.body?.cancel();
+
+    const sleeps: number[] = [];
+    const wait = await runMain(["login", "wait", sessionId, "--json"], {
+      env,
+      keychain,
+      sleep: (ms) => (sleeps.push(ms), Promise.resolve()),
+    });
+    assert.equal(wait.code, 1);
+    assert.equal(wait.body.error.code, "session_not_found");
+    assert.match(wait.body.error.message, /expired, was already claimed/);
+    assert.deepEqual(sleeps, []);
+  } finally {
+    await setup.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("login wait honours 429 Retry-After and times out as transient_error while pending", async () => {
+  const setup = await startDelegated({ env: { CLAWAUTH_POLL_RATE_LIMIT: "4" } });
+  const { dir, env } = await cliEnv(setup.url);
+  const keychain = new MemoryKeychain();
+  try {
+    const start = await runMain(["login", "start", PROVIDER, "--json"], { env, keychain });
+    const { sessionId } = start.body;
+    const sleeps: number[] = [];
+    const started = Date.now();
+    const wait = await runMain(
+      ["login", "wait", sessionId, "--interval", "250", "--timeout", "2500", "--json"],
+      {
+        env,
+        keychain,
+        isTerminal: true,
+        // Poll intervals pass at once (so polls hit the limit); any other wait (Retry-After,
+        // or what is left until the deadline) is real.
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          if (ms !== 250) await new Promise((resolve) => setTimeout(resolve, ms));
+        },
+      },
+    );
+    assert.ok(Date.now() - started >= 2000, "waited until the timeout");
+    assert.equal(wait.code, 1);
+    assert.equal(wait.body.error.code, "transient_error");
+    assert.match(wait.body.error.message, /^(timed out|gave up) after 2\.5 s/);
+    assert.ok(sleeps.filter((ms) => ms === 1000).length >= 1, `Retry-After honoured: ${sleeps}`);
+    assert.ok(
+      sleeps.slice(0, -1).every((ms) => ms === 250 || ms === 1000),
+      `only interval or Retry-After, then what is left until the deadline: ${sleeps}`,
+    );
+    assert.ok(sleeps.at(-1)! <= 1000);
+    assert.ok(
+      wait.stderr.includes("\r\x1b[2KWaiting for the user to approve the demo login ("),
+      wait.stderr,
+    );
+    assert.match(wait.stderr, /the server rate-limited \/status; retry after 1 s; retrying in 1s/);
+  } finally {
+    await setup.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("login wait backs off on network and 5xx failures and claims once the server is back", async () => {
+  const kvDir = await Deno.makeTempDir({ prefix: "clawauth-wait-kv-" });
+  const kvPath = join(kvDir, "kv.sqlite");
+  const setup = await startDelegated({ env: { CLAWAUTH_KV_PATH: kvPath } });
+  const { dir, env } = await cliEnv(setup.url);
+  const keychain = new MemoryKeychain();
+  try {
+    const port = new URL(setup.url).port;
+    const start = await runMain(["login", "start", PROVIDER, "--json"], { env, keychain });
+    const { sessionId, shortAuthUrl } = start.body;
+    await approveOverHttp(shortAuthUrl);
+    await setup.stopServer();
+
+    const sleeps: number[] = [];
+    const wait = await runMain(
+      ["login", "wait", sessionId, "--interval", "250", "--timeout", "120000", "--json"],
+      {
+        env,
+        keychain,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          // After two network failures the server comes back misconfigured (500 on every
+          // route), after two more it comes back healthy, on the same port and KV file.
+          if (sleeps.length === 2) {
+            await setup.restartServer({ PORT: port, STATE_SIGNING_SECRET: "" });
+          } else if (sleeps.length === 4) {
+            await setup.restartServer({ PORT: port });
+          }
+        },
+      },
+    );
+    assert.equal(wait.code, 0, wait.stdout);
+    assert.deepEqual(sleeps, [500, 1000, 2000, 4000], "exponential back-off from the interval");
+    assert.match(setup.logs(), /"status":500/, "the 5xx phase was hit");
+    assert.equal(wait.body.status, "completed");
+    assert.equal(wait.body.storedInKeychain, true);
+    const get = await runMain(["token", "get", PROVIDER, "--json"], { env, keychain });
+    assert.equal((await userinfo(setup.upstream, get.body.token.access_token)).status, 200);
+  } finally {
+    await setup.stop();
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(kvDir, { recursive: true });
+  }
+});
