@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   SERVER_ERROR: "server_error",
   PROVIDER_MISMATCH: "provider_mismatch",
   LOCK_TIMEOUT: "lock_timeout",
+  WAIT_TIMEOUT: "wait_timeout",
   STORAGE_FAILED: "storage_failed",
   INTERNAL: "internal_error",
 } as const;
