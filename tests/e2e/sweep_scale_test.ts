@@ -123,6 +123,9 @@ Deno.test("100 000 expired sessions: KV returns to its baseline after the sweep,
       );
     }
     const filled = await countKeys(kv);
+    let nExp = 0; for await (const _ of kv.list({ prefix: ["expiry"] })) nExp++;
+    let nSes = 0; for await (const _ of kv.list({ prefix: ["session"] })) nSes++;
+    console.log("DEBUG", { baseline, filled, nExp, nSes });
     // Each session has its record and an expiry-index entry; KV's own expiry may already have
     // dropped some records (their `expireIn` is real time), never the index entries.
     assert.ok(filled >= baseline + SESSIONS, `${filled} keys after writing ${SESSIONS} sessions`);
