@@ -74,7 +74,7 @@ function instructions(serverUrl: string, upstream: OidcUpstream): string {
       DEMO_ACCOUNTS.map((a) => `${a.id}/${a.password}`).join(", ")
     })`,
     "",
-    "In another terminal, from this directory:",
+    "In another terminal, from the repository root:",
     "",
     "  1. Start a login (as an agent would):",
     `       ${cli} login start ${PROVIDER_NAME} --json`,

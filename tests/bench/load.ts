@@ -10,8 +10,9 @@
  * - closed loop (default): each connection sends its next request as soon as the previous
  *   answer arrived; gives the maximum throughput at that concurrency.
  * - paced (`intervalMs`): each connection sends one request every `intervalMs`, phases spread
- *   evenly; latency is measured from the scheduled send time so a slow server is not hidden
- *   by the generator waiting for it (no coordinated omission).
+ *   evenly. Latency is measured from the actual send; how late each send was against its
+ *   schedule is reported apart (`lateP99Ms`): a connection still waiting for a slow answer
+ *   sends late, and so does a generator starved of CPU.
  */
 
 /** One request to send, before encoding. */
@@ -56,6 +57,8 @@ export interface LoadResult {
   p90Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Paced mode: 99th percentile of how late a request left against its schedule. */
+  lateP99Ms: number;
   /** Response bodies in completion order when `keepBodies` is set. */
   bodies: { status: number; body: string }[];
 }
@@ -216,6 +219,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const hostname = target.hostname.replace(/^\[|\]$/g, "");
   const port = Number(target.port || 80);
   const latencies: number[] = [];
+  const lateness: number[] = [];
   const statuses: Record<number, number> = {};
   const bodies: { status: number; body: string }[] = [];
   let issued = 0;
@@ -237,7 +241,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const bytes = next(issued, id);
         if (bytes === undefined) break;
         issued++;
-        const sentAt = intervalMs ? scheduled : performance.now();
+        const sentAt = performance.now();
+        if (intervalMs) lateness.push(sentAt - scheduled);
         try {
           if (!conn) {
             conn = await Deno.connect({ hostname, port });
@@ -282,6 +287,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p90Ms: quantile(sorted, 0.9),
     p99Ms: quantile(sorted, 0.99),
     maxMs: sorted.length ? sorted[sorted.length - 1] : NaN,
+    lateP99Ms: quantile(Float64Array.from(lateness).sort(), 0.99),
     bodies,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Summarises a V8 `.cpuprofile` (from `deno run --cpu-prof`, e.g. `deno task bench --profile
- * <dir>`): the functions with the most self time, and the source files with the most inclusive
- * time (a function's time counted once per file even when it recurses).
+ * <dir>`): the functions with the most self time, then the functions and the source files with
+ * the most inclusive time (each counted once per sample even when it recurses).
  *
  *   deno run -A tests/bench/profile_summary.ts <file.cpuprofile | dir> [--top 25]
  */
@@ -86,17 +86,26 @@ async function main(): Promise<void> {
   const busyMs = totalMs - idleMs;
 
   const selfByLabel = new Map<string, number>();
+  const inclusiveByLabel = new Map<string, number>();
   const inclusiveByFile = new Map<string, number>();
   for (const [id, ms] of selfMs) {
     const node = byId.get(id)!;
     if (node.callFrame.functionName === "(idle)") continue;
     selfByLabel.set(label(node), (selfByLabel.get(label(node)) ?? 0) + ms);
-    const seen = new Set<string>();
+    const seenFiles = new Set<string>();
+    const seenLabels = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const file = fileOf(byId.get(at)!);
-      if (file === "(root)" || seen.has(file)) continue;
-      seen.add(file);
-      inclusiveByFile.set(file, (inclusiveByFile.get(file) ?? 0) + ms);
+      const frame = byId.get(at)!;
+      const file = fileOf(frame);
+      if (file !== "(root)" && !seenFiles.has(file)) {
+        seenFiles.add(file);
+        inclusiveByFile.set(file, (inclusiveByFile.get(file) ?? 0) + ms);
+      }
+      const name = label(frame);
+      if (name !== "(root)" && !seenLabels.has(name)) {
+        seenLabels.add(name);
+        inclusiveByLabel.set(name, (inclusiveByLabel.get(name) ?? 0) + ms);
+      }
     }
   }
   const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]);
@@ -105,6 +114,7 @@ async function main(): Promise<void> {
       `percentages of busy time)`,
   );
   table("self time by function", sorted(selfByLabel), busyMs, top);
+  table("inclusive time by function", sorted(inclusiveByLabel), busyMs, top);
   table("inclusive time by file", sorted(inclusiveByFile), busyMs, top);
 }
 

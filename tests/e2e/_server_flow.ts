@@ -9,6 +9,7 @@ import { signRequest } from "../../shared/sign_request.ts";
 import type { InitResponse, SealedTokenPayload } from "../../shared/wire.ts";
 import {
   authorizeOverHttp,
+  type AuthorizeOverHttpResult,
   type CookieJar,
   type OidcUpstream,
   startOidcUpstream,
@@ -82,9 +83,7 @@ export async function initSession(
 }
 
 /** Plays the person: opens the short link, signs in as alice and approves. */
-export async function approve(
-  shortAuthUrl: string,
-): Promise<{ callbackUrl: URL; cookies: CookieJar }> {
+export async function approve(shortAuthUrl: string): Promise<AuthorizeOverHttpResult> {
   return await authorizeOverHttp(shortAuthUrl, { account: "alice", password: "alice-password" });
 }
 
@@ -133,10 +132,10 @@ export async function userinfo(
   return { status: response.status, sub: typeof body === "object" ? body.sub : undefined };
 }
 
-/** Counts every key in a KV database. */
-export async function countKeys(kv: Deno.Kv): Promise<number> {
+/** Counts the keys under `prefix` (default: every key) in a KV database. */
+export async function countKeys(kv: Deno.Kv, prefix: Deno.KvKey = []): Promise<number> {
   let n = 0;
-  for await (const _ of kv.list({ prefix: [] }, { batchSize: 1000 })) n++;
+  for await (const _ of kv.list({ prefix }, { batchSize: 1000 })) n++;
   return n;
 }
 

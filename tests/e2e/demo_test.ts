@@ -1,11 +1,10 @@
 // `deno task demo` end to end: the demo runs as its own process (PORT=0), the CLI runs from
-// source against it, the human's part is driven over HTTP, and Ctrl-C (SIGINT) stops everything.
+// source against it, the human's part is driven over HTTP, and Ctrl-C (SIGINT) stops everything:
+// the task exits 0 and neither the server nor the demo provider listens any more.
 
 import assert from "node:assert/strict";
 import { authorizeOverHttp } from "../fixtures/oidc_provider.ts";
 import { REPO_ROOT, runCli } from "../fixtures/run_cli.ts";
-
-const DEMO_ENTRYPOINT = `${REPO_ROOT}/server/demo/demo.ts`;
 
 interface DemoProcess {
   child: Deno.ChildProcess;
@@ -18,7 +17,8 @@ interface DemoProcess {
 
 async function startDemo(): Promise<DemoProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", `--config=${REPO_ROOT}/deno.json`, DEMO_ENTRYPOINT],
+    // The README's command itself; `deno task` passes SIGINT on to the demo it runs.
+    args: ["task", "--quiet", `--config=${REPO_ROOT}/deno.json`, "demo"],
     cwd: REPO_ROOT,
     env: { PORT: "0", NO_COLOR: "1" },
     stdin: "null",
@@ -75,8 +75,8 @@ async function refusesConnections(url: string): Promise<boolean> {
 }
 
 Deno.test("deno task demo: login start → approve → claim → token get, then Ctrl-C stops everything", async () => {
-  const stateDir = await Deno.makeTempDir({ prefix: "clawauth-demo-test-" });
   const demo = await startDemo();
+  const stateDir = await Deno.makeTempDir({ prefix: "clawauth-demo-test-" });
   try {
     const output = demo.output();
     for (
