@@ -57,6 +57,8 @@ export interface ServerClient {
   init(body: InitRequest): Promise<InitResponse>;
   status(sessionId: string, signSecretKey: Uint8Array): Promise<StatusResponse>;
   claim(sessionId: string, signSecretKey: Uint8Array): Promise<ClaimAnswer>;
+  /** Signed `DELETE /session/{id}`: true when the server removed it, false when it was gone. */
+  removeSession(sessionId: string, signSecretKey: Uint8Array): Promise<boolean>;
   providers(): Promise<string[]>;
   providerDetails(): Promise<ProviderDetail[]>;
   refresh(body: RefreshRequest): Promise<RefreshResponse>;
@@ -238,16 +240,23 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
     );
   }
 
-  async function signedGet(route: string, path: string, sessionId: string, key: Uint8Array) {
+  async function signedGet(
+    route: string,
+    path: string,
+    sessionId: string,
+    key: Uint8Array,
+    method = "GET",
+  ) {
     if (!SESSION_ID_PATTERN.test(sessionId)) {
       throw new ClawauthError(ERROR_CODES.USAGE, `invalid session id ${JSON.stringify(sessionId)}`);
     }
     const headers = await signRequest(key, {
       sessionId,
       path,
+      method,
       timestamp: Math.floor(now() / 1000),
     });
-    return await request(route, path, { headers });
+    return await request(route, path, { headers, method });
   }
 
   /** A session answer with `status: "error"` (HTTP 400 or 200), as 0.4 servers send it. */
@@ -327,6 +336,20 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
         throw invalidResponse("/claim", "status is not pending, completed or error");
       }
       return { status: "completed", provider, blob: processSealedBox(body.blob, "/claim") };
+    },
+
+    async removeSession(sessionId: string, signSecretKey: Uint8Array): Promise<boolean> {
+      const path = `/session/${sessionId}`;
+      const { response, body } = await signedGet(
+        "/session",
+        path,
+        sessionId,
+        signSecretKey,
+        "DELETE",
+      );
+      if (response.status === 404) return false;
+      if (!response.ok) throw processErrorResponse("/session", response, body, sessionId);
+      return isRecord(body) && body.removed === true;
     },
 
     async providers(): Promise<string[]> {

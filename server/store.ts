@@ -17,6 +17,7 @@
  * only the sealed box.
  */
 
+import { retryWhenLocked } from "./kv_retry.ts";
 import type { SealedBox } from "../shared/wire.ts";
 
 /** One login session as stored. Times are epoch milliseconds. */
@@ -132,7 +133,7 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
     for (let i = 0; i < keys.length; i += MAX_MUTATIONS_PER_COMMIT) {
       const op = kv.atomic();
       for (const key of keys.slice(i, i + MAX_MUTATIONS_PER_COMMIT)) op.delete(key);
-      await op.commit();
+      await retryWhenLocked(() => op.commit());
     }
   }
 
@@ -170,13 +171,15 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
   return {
     async createSession(record) {
       const expireIn = remainingMs(record, now());
-      const result = await kv.atomic()
-        .check({ key: sessionKey(record.id), versionstamp: null })
-        .set(sessionKey(record.id), record, { expireIn })
-        .set(["expiry", record.expiresAt, record.id], 1, {
-          expireIn: expireIn + EXPIRY_INDEX_GRACE_MS,
-        })
-        .commit();
+      const result = await retryWhenLocked(() =>
+        kv.atomic()
+          .check({ key: sessionKey(record.id), versionstamp: null })
+          .set(sessionKey(record.id), record, { expireIn })
+          .set(["expiry", record.expiresAt, record.id], 1, {
+            expireIn: expireIn + EXPIRY_INDEX_GRACE_MS,
+          })
+          .commit()
+      );
       if (!result.ok) throw new Error("session id collision");
     },
 
@@ -202,18 +205,22 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
 
     async recordSignedRequest(record, { nonce, second, polls }) {
       const nonceKey = sideKey(record, "nonce", nonce);
-      const result = await kv.atomic()
-        .check({ key: nonceKey, versionstamp: null })
-        .set(nonceKey, 1, { expireIn: NONCE_TTL_MS })
-        .set(["poll", second, record.id], polls + 1, { expireIn: POLL_COUNTER_TTL_MS })
-        .commit();
+      const result = await retryWhenLocked(() =>
+        kv.atomic()
+          .check({ key: nonceKey, versionstamp: null })
+          .set(nonceKey, 1, { expireIn: NONCE_TTL_MS })
+          .set(["poll", second, record.id], polls + 1, { expireIn: POLL_COUNTER_TTL_MS })
+          .commit()
+      );
       return result.ok;
     },
 
     async recordBrowserOpen(record, cookieHash) {
-      await kv.set(sideKey(record, "open", cookieHash), 1, {
-        expireIn: remainingMs(record, now()),
-      });
+      await retryWhenLocked(() =>
+        kv.set(sideKey(record, "open", cookieHash), 1, {
+          expireIn: remainingMs(record, now()),
+        })
+      );
     },
 
     async hasBrowserOpen(record, cookieHash) {
@@ -221,26 +228,30 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
     },
 
     async updateSession(entry, record) {
-      const result = await kv.atomic()
-        .check({ key: sessionKey(record.id), versionstamp: entry.versionstamp })
-        .set(sessionKey(record.id), record, { expireIn: remainingMs(record, now()) })
-        .commit();
+      const result = await retryWhenLocked(() =>
+        kv.atomic()
+          .check({ key: sessionKey(record.id), versionstamp: entry.versionstamp })
+          .set(sessionKey(record.id), record, { expireIn: remainingMs(record, now()) })
+          .commit()
+      );
       return result.ok;
     },
 
     async consumeSession(entry) {
       // The expiry index and side keys stay: the sweep removes them at the session's expiry.
-      const result = await kv.atomic()
-        .check({ key: sessionKey(entry.record.id), versionstamp: entry.versionstamp })
-        .delete(sessionKey(entry.record.id))
-        .commit();
+      const result = await retryWhenLocked(() =>
+        kv.atomic()
+          .check({ key: sessionKey(entry.record.id), versionstamp: entry.versionstamp })
+          .delete(sessionKey(entry.record.id))
+          .commit()
+      );
       return result.ok;
     },
 
     async countRateLimited(scope, address) {
       const windowStart = Math.floor(now() / RATE_WINDOW_MS) * RATE_WINDOW_MS;
       const key = ["rate", windowStart, scope, address];
-      await kv.atomic().sum(key, 1n).commit();
+      await retryWhenLocked(() => kv.atomic().sum(key, 1n).commit());
       const counter = await kv.get<Deno.KvU64>(key);
       return counter.value === null ? 1 : Number(counter.value.value);
     },

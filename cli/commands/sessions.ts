@@ -5,7 +5,9 @@
  *   clawauth sessions --json              # every local session with its live status
  *   clawauth session-rm <sessionId>       # forget one (its keys leave the keychain)
  */
+import { decodeBase64 } from "../../shared/base64.ts";
 import { isClawauthError } from "../../shared/errors.ts";
+import { createServerClient } from "../server_client.ts";
 import { ERROR_CODES } from "../../shared/errors.ts";
 import { parseCommandArgs, parseSessionId } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
@@ -170,8 +172,10 @@ export async function runSessionRm(argv: string[], ctx: CliContext): Promise<Com
     stateDir: ctx.stateDir,
   };
   let existed: boolean;
+  let material: Awaited<ReturnType<typeof loadSession>> = null;
   try {
-    existed = (await loadSession(store, sessionId)) !== null;
+    material = await loadSession(store, sessionId);
+    existed = material !== null;
   } catch (error) {
     if (!isClawauthError(error) || error.code !== ERROR_CODES.STORAGE_FAILED) throw error;
     existed = true; // corrupt keys: still ours to remove
@@ -181,14 +185,34 @@ export async function runSessionRm(argv: string[], ctx: CliContext): Promise<Com
       entry.sessionId === sessionId
     );
   }
+  // Remove on the server first: the signing key is needed for that and goes with the local copy.
+  let serverRemoved = false;
+  let serverNote: string;
+  if (material === null) {
+    serverNote = "no signing key on this machine, so the server copy was left to expire on its own";
+  } else {
+    try {
+      const client = createServerClient({
+        serverUrl: material.server ?? ctx.serverUrl,
+        fetch: ctx.fetch,
+        now: ctx.now,
+      });
+      serverRemoved = await client.removeSession(sessionId, decodeBase64(material.signSecretKey));
+      serverNote = serverRemoved
+        ? "removed on the server"
+        : "the server no longer had it (expired, claimed or removed before)";
+    } catch (error) {
+      serverNote = `could not remove it on the server (${
+        isClawauthError(error) ? error.message : String(error)
+      }); it expires there on its own and nobody can claim it, because the keys are gone`;
+    }
+  }
   await removeSession(store, sessionId);
-  const serverNote =
-    "the server has no delete route; its copy expires on its own and can no longer be claimed by anyone, because the keys are gone";
   const data = {
     action: "session-rm",
     sessionId,
     removed: existed,
-    serverRemoved: false,
+    serverRemoved,
     serverNote,
   };
   const human = existed

@@ -2,7 +2,7 @@
  * Verifies a signed `GET /status/{id}` or `/claim/{id}` (clawauth 0.4 wire format): headers
  * `x-timestamp` (unix seconds, within 60 s of the server clock), `x-request-nonce` (base64url,
  * 12–120 characters, never seen before for this session) and `x-signature` (base64 Ed25519,
- * verified with Web Crypto, over `timestamp|sessionId|GET|/<action>/<id>|nonce` with the
+ * verified with Web Crypto, over `timestamp|sessionId|METHOD|/<action>/<id>|nonce` with the
  * session's key). Also enforces the per-session poll limit (429 + `Retry-After`).
  *
  * On success the session is in `c.get("session")`.
@@ -25,7 +25,7 @@ import type { SessionStore } from "../store.ts";
 /** Options of {@linkcode requireSignature}. */
 export interface RequireSignatureOptions {
   store: SessionStore;
-  /** First path segment the signature covers: `status` or `claim`. */
+  /** First path segment the signature covers: `status`, `claim` or `session`. */
   action: string;
   /** Signed requests per session per second; 0 turns the limit off. */
   pollRateLimit: number;
@@ -121,13 +121,14 @@ export function requireSignature(options: RequireSignatureOptions): MiddlewareHa
     const { entry, polls } = await store.getSessionForPoll(sessionId, second);
     if (entry === null) throw notFound;
     const path = `/${action}/${sessionId}`;
-    const message = canonicalRequest({ timestamp, sessionId, method: "GET", path, nonce });
+    const method = c.req.method;
+    const message = canonicalRequest({ timestamp, sessionId, method, path, nonce });
     if (
       !await verifyRequestSignature(await verifyKeyFor(entry.record.verifyKey), message, signature)
     ) {
       throw unauthorized(
         ERROR_CODES.INVALID_SIGNATURE,
-        `'${SIGNATURE_HEADERS.SIGNATURE}' does not verify for GET ${path} with this session's key`,
+        `'${SIGNATURE_HEADERS.SIGNATURE}' does not verify for ${method} ${path} with this session's key`,
       );
     }
     if (pollRateLimit > 0 && polls >= pollRateLimit) {

@@ -1,5 +1,6 @@
 /**
- * Signed `GET /status/{id}` and `GET /claim/{id}` (0.4 bodies). A claim of a completed
+ * Signed `GET /status/{id}`, `GET /claim/{id}` (0.4 bodies) and `DELETE /session/{id}` (the
+ * agent abandons a login: `clawauth session-rm`). A claim of a completed
  * session hands the sealed blob over exactly once (versionstamp-checked delete); a claim of a
  * failed session reports the error once and deletes it too.
  */
@@ -53,6 +54,16 @@ export function createSessionRoutes(services: AppServices): Hono<AppEnv> {
           return c.json(failedBody(record.provider, record.error), 400);
         }
         return c.json({ status: "completed", provider: record.provider, blob: record.blob });
+      },
+    )
+    .delete(
+      "/session/:id",
+      requireSignature({ store, action: "session", pollRateLimit, now }),
+      async function removeSession(c) {
+        const entry = c.get("session")!;
+        // A lost race means a claim or another removal got there first: the session is gone.
+        const removed = await store.consumeSession(entry);
+        return c.json({ removed, sessionId: entry.record.id, provider: entry.record.provider });
       },
     );
 }

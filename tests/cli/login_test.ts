@@ -284,6 +284,8 @@ Deno.test("sessions lists local sessions with live status; session-rm removes on
     assert.equal(rm.body.serverRemoved, false);
     const rmPending = await cli(["session-rm", pending, "--json"], env);
     assert.equal(rmPending.body.removed, true);
+    assert.equal(rmPending.body.serverRemoved, true, rmPending.body.serverNote);
+    assert.equal(rmPending.body.serverNote, "removed on the server");
     const status = await cli(["login", "status", pending, "--json"], env);
     assert.equal(status.code, 1);
     assert.equal(status.body.error.code, "session_not_found");

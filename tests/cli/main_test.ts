@@ -279,7 +279,7 @@ Deno.test("main() session-rm of an unknown session says nothing was removed", as
     removed: false,
     serverRemoved: false,
     serverNote:
-      "the server has no delete route; its copy expires on its own and can no longer be claimed by anyone, because the keys are gone",
+      "no signing key on this machine, so the server copy was left to expire on its own",
   });
 });
 
