@@ -278,8 +278,7 @@ Deno.test("main() session-rm of an unknown session says nothing was removed", as
     sessionId: SESSION_ID,
     removed: false,
     serverRemoved: false,
-    serverNote:
-      "no signing key on this machine, so the server copy was left to expire on its own",
+    serverNote: "no signing key on this machine, so the server copy was left to expire on its own",
   });
 });
 

@@ -109,8 +109,10 @@ Deno.test("a full flow through the server process leaves no secret in its output
     const claim = await fetch(`${server.url}${path}`, {
       headers: await signRequest(keys.signSecretKey, { sessionId: init.sessionId, path }),
     });
-    const { tokenData } = openSealedJson((await claim.json()).blob, keys.boxSecretKey) as
-      SealedTokenPayload;
+    const { tokenData } = openSealedJson(
+      (await claim.json()).blob,
+      keys.boxSecretKey,
+    ) as SealedTokenPayload;
     const refresh = await fetch(`${server.url}/refresh`, {
       method: "POST",
       body: JSON.stringify({

@@ -31,7 +31,7 @@ const SIGNED = {
 
 type Row = [name: string, path: string, init?: RequestInit];
 
-function post(path: string, body: unknown): RequestInit {
+function post(_path: string, body: unknown): RequestInit {
   return { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) };
 }
 

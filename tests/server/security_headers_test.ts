@@ -66,7 +66,7 @@ Deno.test("every response carries the security headers, errors and 404s included
       ["misconfigured", () => misconfigured.request("/providers")],
       ["misconfigured healthz", () => misconfigured.request("/healthz")],
     ];
-    async function initSessionResponse() {
+    const initSessionResponse = async () => {
       const fresh = newClientKeys();
       return await server.request("/init", {
         method: "POST",
@@ -76,7 +76,7 @@ Deno.test("every response carries the security headers, errors and 404s included
           boxPublicKey: fresh.boxPublicKey,
         }),
       });
-    }
+    };
     const statuses = new Set<number>();
     for (const [name, send] of cases) {
       const response = await send();
