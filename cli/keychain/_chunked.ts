@@ -6,6 +6,7 @@
  * writes: the writer stores the new parts, switches the main item, then deletes the old parts.
  */
 import { ClawauthError } from "../../shared/errors.ts";
+import type { Keychain } from "./keychain.ts";
 
 /** One platform's single-item operations. */
 export interface ItemStore {
@@ -155,5 +156,26 @@ function parseHeaderSafe(value: string | null): PartsHeader | null {
     return parseHeader(value);
   } catch {
     return null; // a malformed old header is simply overwritten
+  }
+}
+
+/**
+ * Base of the backends whose platform store holds a limited value size: `get`, `store` and
+ * `remove` go through the split-item functions above over the subclass's {@linkcode ItemStore}.
+ */
+export abstract class SplitItemKeychain implements Keychain {
+  abstract readonly name: string;
+  protected abstract readonly items: ItemStore;
+
+  get(service: string, account: string): Promise<string | null> {
+    return getSplit(this.items, service, account);
+  }
+
+  store(service: string, account: string, secret: string): Promise<void> {
+    return storeSplit(this.items, service, account, secret);
+  }
+
+  remove(service: string, account: string): Promise<void> {
+    return removeSplit(this.items, service, account);
   }
 }

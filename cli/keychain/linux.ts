@@ -5,9 +5,8 @@
  * stdout is not a terminal). `lookup` and `clear` exit 1 with empty stderr for "not found".
  */
 import { ClawauthError } from "../../shared/errors.ts";
-import type { Keychain } from "./keychain.ts";
 import { type CommandRunner, runCommand, type RunCommandResult } from "./run_command.ts";
-import { getSplit, type ItemStore, removeSplit, storeSplit } from "./_chunked.ts";
+import { type ItemStore, SplitItemKeychain } from "./_chunked.ts";
 
 /** Options shared by the shell-out backends. */
 export interface ShellKeychainOptions {
@@ -26,37 +25,26 @@ export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 20_000;
 const SECRET_TOOL_MAX_BYTES = 8000;
 
 /** Secret Service via `secret-tool`. */
-export class LinuxKeychain implements Keychain {
+export class LinuxKeychain extends SplitItemKeychain {
   readonly name = "linux";
   readonly #command: string;
   readonly #env?: Record<string, string>;
   readonly #timeoutMs: number;
   readonly #runner: CommandRunner;
-  readonly #items: ItemStore;
+  protected readonly items: ItemStore;
 
   constructor(options: ShellKeychainOptions = {}) {
+    super();
     this.#command = options.command ?? "secret-tool";
     this.#env = options.env;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
     this.#runner = options.runner ?? runCommand;
-    this.#items = {
+    this.items = {
       readItem: (service, account) => this.#lookup(service, account),
       writeItem: (service, account, value) => this.#store(service, account, value),
       deleteItem: (service, account) => this.#clear(service, account),
       maxValueBytes: () => SECRET_TOOL_MAX_BYTES,
     };
-  }
-
-  get(service: string, account: string): Promise<string | null> {
-    return getSplit(this.#items, service, account);
-  }
-
-  store(service: string, account: string, secret: string): Promise<void> {
-    return storeSplit(this.#items, service, account, secret);
-  }
-
-  remove(service: string, account: string): Promise<void> {
-    return removeSplit(this.#items, service, account);
   }
 
   /**

@@ -11,9 +11,8 @@
  */
 import { ClawauthError } from "../../shared/errors.ts";
 import { decodeBase64, encodeBase64 } from "../../shared/base64.ts";
-import type { Keychain } from "./keychain.ts";
 import { type CommandRunner, runCommand, type RunCommandResult } from "./run_command.ts";
-import { getSplit, type ItemStore, removeSplit, storeSplit } from "./_chunked.ts";
+import { type ItemStore, SplitItemKeychain } from "./_chunked.ts";
 import { DEFAULT_KEYCHAIN_TIMEOUT_MS, type ShellKeychainOptions } from "./linux.ts";
 
 const VALUE_PREFIX = "clawauth-b64:";
@@ -23,20 +22,21 @@ const MAX_LINE_BYTES = 4096;
 const NAME_PATTERN = /^[A-Za-z0-9._:@+#=\/-]{1,256}$/;
 
 /** macOS Keychain via `security`. */
-export class MacosKeychain implements Keychain {
+export class MacosKeychain extends SplitItemKeychain {
   readonly name = "macos";
   readonly #command: string;
   readonly #env?: Record<string, string>;
   readonly #timeoutMs: number;
   readonly #runner: CommandRunner;
-  readonly #items: ItemStore;
+  protected readonly items: ItemStore;
 
   constructor(options: ShellKeychainOptions = {}) {
+    super();
     this.#command = options.command ?? "/usr/bin/security";
     this.#env = options.env;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
     this.#runner = options.runner ?? runCommand;
-    this.#items = {
+    this.items = {
       readItem: (service, account) => this.#find(service, account),
       writeItem: (service, account, value) => this.#add(service, account, value),
       deleteItem: (service, account) => this.#delete(service, account),
@@ -44,19 +44,19 @@ export class MacosKeychain implements Keychain {
     };
   }
 
-  async get(service: string, account: string): Promise<string | null> {
+  override async get(service: string, account: string): Promise<string | null> {
     checkNames(service, account);
-    return await getSplit(this.#items, service, account);
+    return await super.get(service, account);
   }
 
-  async store(service: string, account: string, secret: string): Promise<void> {
+  override async store(service: string, account: string, secret: string): Promise<void> {
     checkNames(service, account);
-    return await storeSplit(this.#items, service, account, secret);
+    return await super.store(service, account, secret);
   }
 
-  async remove(service: string, account: string): Promise<void> {
+  override async remove(service: string, account: string): Promise<void> {
     checkNames(service, account);
-    return await removeSplit(this.#items, service, account);
+    return await super.remove(service, account);
   }
 
   #run(args: string[], stdin: string | undefined): Promise<RunCommandResult> {

@@ -11,9 +11,8 @@
  */
 import { ClawauthError } from "../../shared/errors.ts";
 import { decodeBase64, encodeBase64 } from "../../shared/base64.ts";
-import type { Keychain } from "./keychain.ts";
 import { type CommandRunner, runCommand, type RunCommandResult } from "./run_command.ts";
-import { getSplit, type ItemStore, removeSplit, storeSplit } from "./_chunked.ts";
+import { type ItemStore, SplitItemKeychain } from "./_chunked.ts";
 import type { ShellKeychainOptions } from "./linux.ts";
 
 /** CRED_MAX_CREDENTIAL_BLOB_SIZE. */
@@ -159,37 +158,26 @@ export function powershellInput(
 }
 
 /** Windows Credential Manager via PowerShell. */
-export class WindowsKeychain implements Keychain {
+export class WindowsKeychain extends SplitItemKeychain {
   readonly name = "windows";
   readonly #command: string;
   readonly #env?: Record<string, string>;
   readonly #timeoutMs: number;
   readonly #runner: CommandRunner;
-  readonly #items: ItemStore;
+  protected readonly items: ItemStore;
 
   constructor(options: ShellKeychainOptions = {}) {
+    super();
     this.#command = options.command ?? "powershell.exe";
     this.#env = options.env;
     this.#timeoutMs = options.timeoutMs ?? WINDOWS_TIMEOUT_MS;
     this.#runner = options.runner ?? runCommand;
-    this.#items = {
+    this.items = {
       readItem: (service, account) => this.#read(service, account),
       writeItem: (service, account, value) => this.#write(service, account, value),
       deleteItem: (service, account) => this.#delete(service, account),
       maxValueBytes: () => MAX_BLOB_BYTES,
     };
-  }
-
-  get(service: string, account: string): Promise<string | null> {
-    return getSplit(this.#items, service, account);
-  }
-
-  store(service: string, account: string, secret: string): Promise<void> {
-    return storeSplit(this.#items, service, account, secret);
-  }
-
-  remove(service: string, account: string): Promise<void> {
-    return removeSplit(this.#items, service, account);
   }
 
   #run(stdin: string): Promise<RunCommandResult> {
