@@ -76,8 +76,12 @@ export const handleNotFound: NotFoundHandler<AppEnv> = function handleNotFound(c
   c.set("unmatched", true);
   return errorResponse(
     c,
-    new ClawauthError(ERROR_CODES.NOT_FOUND, `no route for ${c.req.method} ${c.req.path}`, {
-      status: 404,
-    }),
+    new ClawauthError(
+      ERROR_CODES.NOT_FOUND,
+      `no route for ${c.req.method} ${c.req.path.slice(0, 200)}`,
+      {
+        status: 404,
+      },
+    ),
   );
 };

@@ -56,7 +56,7 @@ const POLL_COUNTER_TTL_MS = 5_000;
 export const RATE_WINDOW_MS = 60_000;
 // The expiry index outlives its session so the sweep still finds it after the session expired.
 const EXPIRY_INDEX_GRACE_MS = 24 * 3600_000;
-const MAX_MUTATIONS_PER_COMMIT = 500;
+const MAX_MUTATIONS_PER_COMMIT = 1000;
 // Two deletes per session: one commit per batch.
 const SWEEP_SESSIONS_PER_BATCH = MAX_MUTATIONS_PER_COMMIT / 2;
 

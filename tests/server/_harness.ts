@@ -2,6 +2,7 @@
 // asked) the real oidc-provider upstream on loopback configured as an operator-defined provider
 // through the same JSON `CLAWAUTH_PROVIDERS` takes.
 
+import assert from "node:assert/strict";
 import nacl from "tweetnacl";
 import { loadCustomProviders } from "../../providers/custom.ts";
 import { createRegistry } from "../../providers/registry.ts";
@@ -267,4 +268,44 @@ export async function allEntries(kv: Deno.Kv): Promise<Deno.KvEntry<unknown>[]> 
   const entries: Deno.KvEntry<unknown>[] = [];
   for await (const entry of kv.list({ prefix: [] })) entries.push(entry);
   return entries;
+}
+
+/** Runs `fn` with a fresh test server and closes it afterwards. */
+export async function withTestServer(
+  fn: (server: TestServer) => Promise<void>,
+  options: TestServerOptions = {},
+): Promise<void> {
+  const server = await startTestServer(options);
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
+/** Asserts a JSON error body's status, code and exact message; returns the body. */
+export async function assertJsonError(
+  response: Response,
+  expected: { status: number; code: string; error: string },
+): Promise<Record<string, unknown>> {
+  const body = await response.json();
+  assert.equal(response.status, expected.status, JSON.stringify(body));
+  assert.deepEqual({ code: body.code, error: body.error }, {
+    code: expected.code,
+    error: expected.error,
+  });
+  return body;
+}
+
+/** Asserts an HTML page's status, error code (when given) and a piece of its message. */
+export async function assertPage(
+  response: Response,
+  expected: { status: number; code?: string; message: string },
+): Promise<string> {
+  const html = await response.text();
+  assert.equal(response.status, expected.status, html);
+  assert.match(response.headers.get("content-type")!, /^text\/html/);
+  if (expected.code !== undefined) assert.ok(html.includes(`data-code="${expected.code}"`), html);
+  assert.ok(html.includes(expected.message), html);
+  return html;
 }

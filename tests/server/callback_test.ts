@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { computeCodeChallenge } from "../../providers/pkce.ts";
 import { CookieJar } from "../fixtures/oidc_provider.ts";
 import {
+  assertPage,
   authorize,
   BASE_URL,
   callbackUrlFor,
@@ -10,34 +11,10 @@ import {
   openShortLink,
   sendCallback,
   signedGet,
-  startTestServer,
   type TestServer,
   UPSTREAM_PROVIDER,
+  withTestServer,
 } from "./_harness.ts";
-
-async function withServer(
-  fn: (server: TestServer) => Promise<void>,
-  options: Parameters<typeof startTestServer>[0] = {},
-) {
-  const server = await startTestServer(options);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
-async function assertPage(
-  response: Response,
-  expected: { status: number; code?: string; message: string },
-): Promise<string> {
-  const html = await response.text();
-  assert.equal(response.status, expected.status, html);
-  assert.match(response.headers.get("content-type")!, /^text\/html/);
-  if (expected.code !== undefined) assert.ok(html.includes(`data-code="${expected.code}"`), html);
-  assert.ok(html.includes(expected.message), html);
-  return html;
-}
 
 async function statusOf(
   server: TestServer,
@@ -58,7 +35,7 @@ function startTokenStub(body: unknown): { url: string; close(): Promise<void> } 
 }
 
 Deno.test("callback() refuses a missing state with a 400 page", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     await assertPage(await server.request("/callback?code=abc"), {
       status: 400,
       code: "invalid_state",
@@ -68,7 +45,7 @@ Deno.test("callback() refuses a missing state with a 400 page", async () => {
 });
 
 Deno.test("callback() refuses a tampered state with a 400 page", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await initSession(server);
     const { cookies } = await openShortLink(server, init);
     const url = new URL(callbackUrlFor(init, { code: "abc" }));
@@ -86,7 +63,7 @@ Deno.test("callback() refuses a tampered state with a 400 page", async () => {
 });
 
 Deno.test("callback() refuses an expired state with a 400 page", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await initSession(server, { ttlSeconds: 60 });
     const { cookies } = await openShortLink(server, init);
     server.clock.advance(60_000);
@@ -99,7 +76,7 @@ Deno.test("callback() refuses an expired state with a 400 page", async () => {
 });
 
 Deno.test("callback() refuses a browser that did not open the short link, and the session stays usable", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const { callbackUrl, cookies } = await authorize(server, init);
     await assertPage(await sendCallback(server, callbackUrl, null), {
@@ -121,7 +98,7 @@ Deno.test("callback() refuses a browser that did not open the short link, and th
 });
 
 Deno.test("callback() records a provider error param as the session's error", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const { callbackUrl, cookies } = await authorize(server, init, { consent: "deny" });
     assert.equal(callbackUrl.searchParams.get("error"), "access_denied");
@@ -139,7 +116,7 @@ Deno.test("callback() records a provider error param as the session's error", as
 });
 
 Deno.test("callback() shows a provider error of <script>alert(1)</script> escaped", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await initSession(server);
     const { cookies } = await openShortLink(server, init);
     const html = await assertPage(
@@ -159,7 +136,7 @@ Deno.test("callback() shows a provider error of <script>alert(1)</script> escape
 });
 
 Deno.test("callback() fails the session when the provider refuses the code", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const { cookies } = await openShortLink(server, init);
     await assertPage(
@@ -193,7 +170,7 @@ for (
   Deno.test(`callback() treats a ${style}-style error inside a 200 body as a failed exchange`, async () => {
     const stub = startTokenStub(body);
     try {
-      await withServer(async (server) => {
+      await withTestServer(async (server) => {
         const { init, keys } = await initSession(server, { provider: "stub" });
         const { cookies } = await openShortLink(server, init);
         await assertPage(
@@ -227,7 +204,7 @@ for (
 }
 
 Deno.test("callback() leaves a completed session intact when a late error callback arrives", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys, cookies } = await completeFlow(server);
     await assertPage(
       await sendCallback(server, callbackUrlFor(init, { error: "access_denied" }), cookies),
@@ -243,7 +220,7 @@ Deno.test("callback() leaves a completed session intact when a late error callba
 });
 
 Deno.test("callback() sends the session's PKCE verifier to the token endpoint", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await completeFlow(server);
     const bodies = server.upstream!.tokenRequestBodies;
     assert.equal(bodies.length, 1);
@@ -260,7 +237,7 @@ Deno.test("callback() sends the session's PKCE verifier to the token endpoint", 
 });
 
 Deno.test("callback() keeps the session pending when the token endpoint is down, so a reload finishes", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const { callbackUrl, cookies } = await authorize(server, init);
     server.upstream!.setTokenEndpointDown(true);
@@ -279,7 +256,7 @@ Deno.test("callback() keeps the session pending when the token endpoint is down,
 });
 
 Deno.test("callback() answers JSON errors to a client that asks for JSON", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const response = await server.request("/callback", { headers: { accept: "application/json" } });
     assert.equal(response.status, 400);
     assert.deepEqual(await response.json(), {

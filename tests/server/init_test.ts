@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { encodeBase64 } from "../../shared/base64.ts";
 import {
+  assertJsonError,
   BASE_URL,
   initSession,
   newClientKeys,
   postJson,
   startTestServer,
-  type TestServer,
   UPSTREAM_PROVIDER,
+  withTestServer,
 } from "./_harness.ts";
 
 const keys = newClientKeys();
@@ -17,26 +18,6 @@ const VALID = {
   boxPublicKey: keys.boxPublicKey,
 };
 const SHORT_KEY = encodeBase64(new Uint8Array(31));
-
-async function withServer(fn: (server: TestServer) => Promise<void>) {
-  const server = await startTestServer();
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
-async function assertError(
-  response: Response,
-  expected: { status: number; code: string; error: string },
-) {
-  const body = await response.json();
-  assert.equal(response.status, expected.status, JSON.stringify(body));
-  assert.equal(body.code, expected.code);
-  assert.equal(body.error, expected.error);
-  return body;
-}
 
 const REJECTIONS: { name: string; body: unknown; code: string; error: string }[] = [
   {
@@ -116,8 +97,8 @@ const REJECTIONS: { name: string; body: unknown; code: string; error: string }[]
 
 for (const row of REJECTIONS) {
   Deno.test(`init() refuses ${row.name} with 400 ${row.code}`, async () => {
-    await withServer(async (server) => {
-      await assertError(await postJson(server, "/init", row.body), {
+    await withTestServer(async (server) => {
+      await assertJsonError(await postJson(server, "/init", row.body), {
         status: 400,
         code: row.code,
         error: row.error,
@@ -127,8 +108,8 @@ for (const row of REJECTIONS) {
 }
 
 Deno.test("init() answers 501 with the supported list for an unknown provider", async () => {
-  await withServer(async (server) => {
-    const body = await assertError(
+  await withTestServer(async (server) => {
+    const body = await assertJsonError(
       await postJson(server, "/init", { ...VALID, provider: "nosuch" }),
       {
         status: 501,
@@ -138,14 +119,15 @@ Deno.test("init() answers 501 with the supported list for an unknown provider", 
     );
     assert.equal(body.status, "not_implemented");
     assert.equal(body.requestedProvider, "nosuch");
-    assert.ok(body.supportedProviders.includes("github"));
-    assert.ok(body.supportedProviders.includes(UPSTREAM_PROVIDER));
+    const supported = body.supportedProviders as string[];
+    assert.ok(supported.includes("github"));
+    assert.ok(supported.includes(UPSTREAM_PROVIDER));
   });
 });
 
 Deno.test("init() names the missing environment variables of an unconfigured provider", async () => {
-  await withServer(async (server) => {
-    const body = await assertError(
+  await withTestServer(async (server) => {
+    const body = await assertJsonError(
       await postJson(server, "/init", { ...VALID, provider: "github" }),
       {
         status: 503,
@@ -165,7 +147,7 @@ for (
   ]] as const
 ) {
   Deno.test(`init() clamps ttlSeconds ${ttlSeconds} to ${expected}`, async () => {
-    await withServer(async (server) => {
+    await withTestServer(async (server) => {
       const { init } = await initSession(server, { ttlSeconds });
       assert.equal(init.expiresIn, expected);
       const session = await server.kv.get<{ expiresAt: number }>(["session", init.sessionId]);
@@ -175,7 +157,7 @@ for (
 }
 
 Deno.test("init() returns the 0.4 fields, a short link and a PKCE authorize URL", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await initSession(server, { scope: "openid offline_access" });
     assert.deepEqual(Object.keys(init).sort(), [
       "authUrl",
@@ -197,8 +179,8 @@ Deno.test("init() returns the 0.4 fields, a short link and a PKCE authorize URL"
 });
 
 Deno.test("init() refuses a body over 16 KiB with 413 payload_too_large", async () => {
-  await withServer(async (server) => {
-    await assertError(
+  await withTestServer(async (server) => {
+    await assertJsonError(
       await postJson(server, "/init", { ...VALID, scope: "a".repeat(17 * 1024) }),
       {
         status: 413,
@@ -224,7 +206,7 @@ Deno.test("init() rate-limits a client address per minute with 429 and Retry-Aft
     assert.equal((await send("198.51.100.1")).status, 200);
     const limited = await send("198.51.100.1");
     const retryAfter = Number(limited.headers.get("retry-after"));
-    await assertError(limited, {
+    await assertJsonError(limited, {
       status: 429,
       code: "rate_limited",
       error: "too many init requests from this address: the limit is 2 a minute",

@@ -7,22 +7,10 @@ import {
   newClientKeys,
   postJson,
   signedGet,
-  startTestServer,
   type TestServer,
   UPSTREAM_PROVIDER,
+  withTestServer,
 } from "./_harness.ts";
-
-async function withServer(
-  fn: (server: TestServer) => Promise<void>,
-  options: Parameters<typeof startTestServer>[0] = { upstream: true },
-) {
-  const server = await startTestServer(options);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
 
 /** A completed, claimed login: the tokens the CLI would hold. */
 async function loggedIn(server: TestServer): Promise<Record<string, unknown>> {
@@ -32,12 +20,14 @@ async function loggedIn(server: TestServer): Promise<Record<string, unknown>> {
   return (payload as SealedTokenPayload).tokenData;
 }
 
+const UPSTREAM = { upstream: true };
+
 function refresh(server: TestServer, refreshToken: unknown, boxPublicKey: string) {
   return postJson(server, "/refresh", { provider: UPSTREAM_PROVIDER, refreshToken, boxPublicKey });
 }
 
 Deno.test("refresh() returns the rotated token response sealed to the caller's key", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const tokens = await loggedIn(server);
     const caller = newClientKeys();
     const response = await refresh(server, tokens.refresh_token, caller.boxPublicKey);
@@ -56,11 +46,11 @@ Deno.test("refresh() returns the rotated token response sealed to the caller's k
     const last = server.upstream!.tokenRequestBodies.at(-1)!;
     assert.equal(last.get("grant_type"), "refresh_token");
     assert.equal(last.get("refresh_token"), tokens.refresh_token);
-  });
+  }, UPSTREAM);
 });
 
 Deno.test("refresh() answers 400 invalid_grant for a revoked refresh token", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const tokens = await loggedIn(server);
     assert.ok(server.upstream!.revokeRefreshTokens() >= 1);
     const response = await refresh(server, tokens.refresh_token, newClientKeys().boxPublicKey);
@@ -71,11 +61,11 @@ Deno.test("refresh() answers 400 invalid_grant for a revoked refresh token", asy
       upstreamError: "invalid_grant",
       transient: false,
     });
-  });
+  }, UPSTREAM);
 });
 
 Deno.test("refresh() answers 502 upstream_unavailable with transient: true while the provider is down", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const tokens = await loggedIn(server);
     server.upstream!.setTokenEndpointDown(true);
     const response = await refresh(server, tokens.refresh_token, newClientKeys().boxPublicKey);
@@ -88,11 +78,11 @@ Deno.test("refresh() answers 502 upstream_unavailable with transient: true while
     const retried = await refresh(server, tokens.refresh_token, newClientKeys().boxPublicKey);
     assert.equal(retried.status, 200, "the refresh token was not spent by the failed attempt");
     await retried.body?.cancel();
-  });
+  }, UPSTREAM);
 });
 
 Deno.test("refresh() stores nothing in KV", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const tokens = await loggedIn(server);
     const before = (await allEntries(server.kv)).map((e) => [e.key, e.versionstamp]);
     const response = await refresh(server, tokens.refresh_token, newClientKeys().boxPublicKey);
@@ -103,11 +93,11 @@ Deno.test("refresh() stores nothing in KV", async () => {
     const stored = JSON.stringify(after.map((e) => e.value));
     assert.ok(!stored.includes(String(tokens.refresh_token)));
     assert.ok(!payloadText.includes(String(tokens.refresh_token)), "the answer is sealed");
-  });
+  }, UPSTREAM);
 });
 
 Deno.test("refresh() refuses a provider that issues no refresh tokens", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const response = await postJson(server, "/refresh", {
       provider: "norefresh",
       refreshToken: "whatever",
@@ -132,18 +122,18 @@ Deno.test("refresh() refuses a provider that issues no refresh tokens", async ()
 });
 
 Deno.test("refresh() refuses an empty refresh token without calling the provider", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const response = await refresh(server, "", newClientKeys().boxPublicKey);
     assert.equal(response.status, 400);
     assert.deepEqual(await response.json(), {
       error: "'refreshToken' must be a non-empty string: got an empty string",
       code: "invalid_request",
     });
-  }, {});
+  });
 });
 
 Deno.test("refresh() answers 501 with the supported list for an unknown provider", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const response = await postJson(server, "/refresh", {
       provider: "nosuch",
       refreshToken: "r",
@@ -153,11 +143,11 @@ Deno.test("refresh() answers 501 with the supported list for an unknown provider
     assert.equal(response.status, 501);
     assert.equal(body.code, "provider_not_implemented");
     assert.ok(body.supportedProviders.includes(UPSTREAM_PROVIDER));
-  }, {});
+  });
 });
 
 Deno.test("refresh() rate-limits a client address with 429", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const key = newClientKeys().boxPublicKey;
     const first = await refresh(server, "r1", key);
     assert.equal(first.status, 502, "the offline provider is unreachable");

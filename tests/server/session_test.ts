@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { signRequest } from "../../shared/sign_request.ts";
 import { openSealedJson } from "../../shared/seal.ts";
 import {
+  assertJsonError,
   callbackUrlFor,
   completeFlow,
   initSession,
@@ -9,38 +10,12 @@ import {
   openShortLink,
   sendCallback,
   signedGet,
-  startTestServer,
-  type TestServer,
   UPSTREAM_PROVIDER,
+  withTestServer,
 } from "./_harness.ts";
 
-async function withServer(
-  fn: (server: TestServer) => Promise<void>,
-  options: Parameters<typeof startTestServer>[0] = {},
-) {
-  const server = await startTestServer(options);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
-async function assertError(
-  response: Response,
-  expected: { status: number; code: string; error: string },
-) {
-  const body = await response.json();
-  assert.equal(response.status, expected.status, JSON.stringify(body));
-  assert.deepEqual({ code: body.code, error: body.error }, {
-    code: expected.code,
-    error: expected.error,
-  });
-  return body;
-}
-
 Deno.test("status() reports a pending session with the 0.4 body", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const response = await signedGet(server, { action: "status", sessionId: init.sessionId, keys });
     assert.equal(response.status, 200);
@@ -50,9 +25,9 @@ Deno.test("status() reports a pending session with the 0.4 body", async () => {
 
 for (const offset of [-61, 61]) {
   Deno.test(`status() refuses a timestamp ${offset} s from the server clock`, async () => {
-    await withServer(async (server) => {
+    await withTestServer(async (server) => {
       const { init, keys } = await initSession(server);
-      await assertError(
+      await assertJsonError(
         await signedGet(server, {
           action: "status",
           sessionId: init.sessionId,
@@ -70,14 +45,14 @@ for (const offset of [-61, 61]) {
 }
 
 Deno.test("status() refuses a timestamp that is not unix seconds", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const headers = await signRequest(keys.signSecretKey, {
       sessionId: init.sessionId,
       path: `/status/${init.sessionId}`,
     });
     headers["x-timestamp"] = "2026-01-01T00:00:00Z";
-    await assertError(await server.request(`/status/${init.sessionId}`, { headers }), {
+    await assertJsonError(await server.request(`/status/${init.sessionId}`, { headers }), {
       status: 401,
       code: "invalid_timestamp",
       error: `'x-timestamp' must be unix time in seconds: got "2026-01-01T00:00:00Z"`,
@@ -93,9 +68,9 @@ for (
   ]
 ) {
   Deno.test(`status() refuses a malformed nonce (${error})`, async () => {
-    await withServer(async (server) => {
+    await withTestServer(async (server) => {
       const { init, keys } = await initSession(server);
-      await assertError(
+      await assertJsonError(
         await signedGet(server, { action: "status", sessionId: init.sessionId, keys, nonce }),
         {
           status: 401,
@@ -108,7 +83,7 @@ for (
 }
 
 Deno.test("status() refuses a replayed nonce", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const path = `/status/${init.sessionId}`;
     const headers = await signRequest(keys.signSecretKey, {
@@ -118,7 +93,7 @@ Deno.test("status() refuses a replayed nonce", async () => {
     });
     assert.equal((await server.request(path, { headers })).status, 200);
     server.clock.advance(30_000);
-    await assertError(await server.request(path, { headers }), {
+    await assertJsonError(await server.request(path, { headers }), {
       status: 401,
       code: "replay_detected",
       error: "'x-request-nonce' was used before: sign every request with a fresh nonce",
@@ -127,9 +102,9 @@ Deno.test("status() refuses a replayed nonce", async () => {
 });
 
 Deno.test("status() refuses a signature made with another key", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await initSession(server);
-    await assertError(
+    await assertJsonError(
       await signedGet(server, {
         action: "status",
         sessionId: init.sessionId,
@@ -146,9 +121,9 @@ Deno.test("status() refuses a signature made with another key", async () => {
 });
 
 Deno.test("claim() refuses a signature made for another path", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
-    await assertError(
+    await assertJsonError(
       await signedGet(server, {
         action: "claim",
         sessionId: init.sessionId,
@@ -166,7 +141,7 @@ Deno.test("claim() refuses a signature made for another path", async () => {
 });
 
 Deno.test("status() refuses a missing signature", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const headers = await signRequest(keys.signSecretKey, {
       sessionId: init.sessionId,
@@ -174,7 +149,7 @@ Deno.test("status() refuses a missing signature", async () => {
       timestamp: Math.floor(server.clock.now() / 1000),
     });
     delete headers["x-signature"];
-    await assertError(await server.request(`/status/${init.sessionId}`, { headers }), {
+    await assertJsonError(await server.request(`/status/${init.sessionId}`, { headers }), {
       status: 401,
       code: "invalid_signature",
       error: "'x-signature' must be a base64 Ed25519 signature (64 bytes)",
@@ -184,26 +159,29 @@ Deno.test("status() refuses a missing signature", async () => {
 
 for (const [name, sessionId] of [["an unknown", crypto.randomUUID()], ["a malformed", "nope"]]) {
   Deno.test(`status() and claim() answer 404 for ${name} session id`, async () => {
-    await withServer(async (server) => {
+    await withTestServer(async (server) => {
       for (const action of ["status", "claim"] as const) {
-        await assertError(await signedGet(server, { action, sessionId, keys: newClientKeys() }), {
-          status: 404,
-          code: "session_not_found",
-          error: "session not found: it expired, was claimed already, or never existed",
-        });
+        await assertJsonError(
+          await signedGet(server, { action, sessionId, keys: newClientKeys() }),
+          {
+            status: 404,
+            code: "session_not_found",
+            error: "session not found: it expired, was claimed already, or never existed",
+          },
+        );
       }
     });
   });
 }
 
 Deno.test("status() answers 429 with Retry-After past the per-session poll limit", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const poll = () => signedGet(server, { action: "status", sessionId: init.sessionId, keys });
     for (let i = 0; i < 10; i++) assert.equal((await poll()).status, 200, `poll ${i + 1}`);
     const limited = await poll();
     assert.equal(limited.headers.get("retry-after"), "1");
-    await assertError(limited, {
+    await assertJsonError(limited, {
       status: 429,
       code: "rate_limited",
       error: "too many requests for this session: the limit is 10 a second",
@@ -214,7 +192,7 @@ Deno.test("status() answers 429 with Retry-After past the per-session poll limit
 });
 
 Deno.test("status() allows 4 polls a second, every second", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     for (let i = 0; i < 40; i++) {
       const response = await signedGet(server, {
@@ -230,7 +208,7 @@ Deno.test("status() allows 4 polls a second, every second", async () => {
 });
 
 Deno.test("status() polls never rewrite the session record", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const before = await server.kv.get(["session", init.sessionId]);
     for (let i = 0; i < 3; i++) {
@@ -243,7 +221,7 @@ Deno.test("status() polls never rewrite the session record", async () => {
 });
 
 Deno.test("claim() of a pending session answers pending and keeps it", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const response = await signedGet(server, { action: "claim", sessionId: init.sessionId, keys });
     assert.equal(response.status, 200);
@@ -253,7 +231,7 @@ Deno.test("claim() of a pending session answers pending and keeps it", async () 
 });
 
 Deno.test("claim() hands the blob over once, then the session is gone", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await completeFlow(server);
     const first = await signedGet(server, { action: "claim", sessionId: init.sessionId, keys });
     const body = await first.json();
@@ -261,7 +239,7 @@ Deno.test("claim() hands the blob over once, then the session is gone", async ()
     assert.deepEqual(Object.keys(body).sort(), ["blob", "provider", "status"]);
     assert.ok(openSealedJson(body.blob, keys.boxSecretKey));
     assert.equal((await server.kv.get(["session", init.sessionId])).value, null);
-    await assertError(
+    await assertJsonError(
       await signedGet(server, { action: "claim", sessionId: init.sessionId, keys }),
       {
         status: 404,
@@ -273,7 +251,7 @@ Deno.test("claim() hands the blob over once, then the session is gone", async ()
 });
 
 Deno.test("claim() of a failed session reports the error once and deletes it", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const { cookies } = await openShortLink(server, init);
     await (await sendCallback(server, callbackUrlFor(init, { error: "access_denied" }), cookies))
@@ -293,7 +271,7 @@ Deno.test("claim() of a failed session reports the error once and deletes it", a
 });
 
 Deno.test("claim() gives the blob to exactly one of 50 concurrent claims", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await completeFlow(server);
     const responses = await Promise.all(
       Array.from(

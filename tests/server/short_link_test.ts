@@ -2,43 +2,19 @@ import assert from "node:assert/strict";
 import { hashBindingValue } from "../../server/browser_binding.ts";
 import {
   allEntries,
+  assertPage,
   BASE_URL,
   callbackUrlFor,
   completeFlow,
   initSession,
   openShortLink,
   sendCallback,
-  startTestServer,
-  type TestServer,
   UPSTREAM_PROVIDER,
+  withTestServer,
 } from "./_harness.ts";
 
-async function withServer(
-  fn: (server: TestServer) => Promise<void>,
-  options: { upstream?: boolean } = {},
-) {
-  const server = await startTestServer(options);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
-async function assertPage(
-  response: Response,
-  expected: { status: number; code: string; message: string },
-): Promise<string> {
-  const html = await response.text();
-  assert.equal(response.status, expected.status, html);
-  assert.match(response.headers.get("content-type")!, /^text\/html/);
-  assert.ok(html.includes(`data-code="${expected.code}"`), html);
-  assert.ok(html.includes(expected.message), html);
-  return html;
-}
-
 Deno.test("shortLink() redirects to the authorize URL and sets the binding cookie", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await initSession(server);
     const { response, cookies } = await openShortLink(server, init);
     assert.equal(response.status, 302);
@@ -67,7 +43,7 @@ Deno.test("shortLink() redirects to the authorize URL and sets the binding cooki
 });
 
 Deno.test("shortLink() keeps every browser that opened it (a link previewer opens it too)", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await initSession(server);
     const first = await openShortLink(server, init);
     const second = await openShortLink(server, init);
@@ -85,7 +61,7 @@ Deno.test("shortLink() keeps every browser that opened it (a link previewer open
 });
 
 Deno.test("shortLink() shows a 404 page for an unknown session", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     await assertPage(
       await server.request(`/${UPSTREAM_PROVIDER}/${crypto.randomUUID()}`),
       {
@@ -98,7 +74,7 @@ Deno.test("shortLink() shows a 404 page for an unknown session", async () => {
 });
 
 Deno.test("shortLink() shows a 404 page for an expired session at once", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await initSession(server, { ttlSeconds: 60 });
     server.clock.advance(60_000);
     const response = await server.request(`/${UPSTREAM_PROVIDER}/${init.sessionId}`);
@@ -112,7 +88,7 @@ Deno.test("shortLink() shows a 404 page for an expired session at once", async (
 });
 
 Deno.test("shortLink() shows a 404 page when the provider in the link is not the session's", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await initSession(server);
     await assertPage(await server.request(`/github/${init.sessionId}`), {
       status: 404,
@@ -124,7 +100,7 @@ Deno.test("shortLink() shows a 404 page when the provider in the link is not the
 });
 
 Deno.test("shortLink() shows a 410 page once the session completed", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await completeFlow(server);
     await assertPage(await server.request(`/${UPSTREAM_PROVIDER}/${init.sessionId}`), {
       status: 410,
@@ -135,7 +111,7 @@ Deno.test("shortLink() shows a 410 page once the session completed", async () =>
 });
 
 Deno.test("shortLink() shows a 410 page with the escaped provider error once the session failed", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init } = await initSession(server);
     const { cookies } = await openShortLink(server, init);
     const callback = await sendCallback(
@@ -167,7 +143,7 @@ Deno.test("shortLink() shows a 410 page with the escaped provider error once the
 });
 
 Deno.test("shortLink() answers JSON to a client that asks for JSON", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const response = await server.request(`/${UPSTREAM_PROVIDER}/${crypto.randomUUID()}`, {
       headers: { accept: "application/json" },
     });

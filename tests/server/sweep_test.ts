@@ -7,25 +7,15 @@ import {
   initSession,
   openShortLink,
   signedGet,
-  startTestServer,
-  type TestServer,
+  withTestServer,
 } from "./_harness.ts";
-
-async function withServer(fn: (server: TestServer) => Promise<void>, env = {}) {
-  const server = await startTestServer({ env });
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
 
 function keysOf(entries: Deno.KvEntry<unknown>[]): string[] {
   return entries.map((e) => JSON.stringify(e.key));
 }
 
 Deno.test("an expired session is invisible at once to status and claim", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server, { ttlSeconds: 60 });
     server.clock.advance(59_999);
     const live = await signedGet(server, { action: "status", sessionId: init.sessionId, keys });
@@ -42,7 +32,7 @@ Deno.test("an expired session is invisible at once to status and claim", async (
 });
 
 Deno.test("sweepExpired() removes expired sessions with all their keys and keeps live ones", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const expiring = await initSession(server, { ttlSeconds: 60 });
     await openShortLink(server, expiring.init);
     const poll = await signedGet(server, {
@@ -76,7 +66,7 @@ Deno.test("sweepExpired() removes expired sessions with all their keys and keeps
 });
 
 Deno.test("sweepExpired() clears a claimed session's leftover keys at its expiry", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     const { init, keys } = await initSession(server, { ttlSeconds: 120 });
     const store = createSessionStore(server.kv, { now: server.clock.now });
     const entry = (await store.getSession(init.sessionId))!;
@@ -93,13 +83,13 @@ Deno.test("sweepExpired() clears a claimed session's leftover keys at its expiry
 });
 
 Deno.test("sweepExpired() removes spent rate-limit windows", async () => {
-  await withServer(async (server) => {
+  await withTestServer(async (server) => {
     await initSession(server);
     assert.equal((await allEntries(server.kv)).filter((e) => e.key[0] === "rate").length, 1);
     server.clock.advance(3600_000 + 1);
     await sweepExpired(server.kv, { now: server.clock.now });
     assert.deepEqual(await allEntries(server.kv), []);
-  }, { CLAWAUTH_INIT_RATE_LIMIT: "30" });
+  }, { env: { CLAWAUTH_INIT_RATE_LIMIT: "30" } });
 });
 
 Deno.test("sweepExpired() clears 20 000 expired sessions in a few seconds", async () => {
