@@ -60,8 +60,11 @@ export async function bootServer(env: Record<string, string | undefined>): Promi
 
 /** Registers the periodic sweep when the runtime has `Deno.cron`; returns whether it did. */
 export function scheduleSweep(runtime: ServerRuntime, signal: AbortSignal): boolean {
-  if (typeof Deno.cron !== "function") return false;
-  Deno.cron("clawauth-sweep", SWEEP_SCHEDULE, { signal }, async () => {
+  // `CLAWAUTH_SWEEP_SCHEDULE=off` leaves the sweep to someone else (a test that drives it, or
+  // one designated instance); expired sessions stay invisible either way.
+  const schedule = runtime.config.env.CLAWAUTH_SWEEP_SCHEDULE?.trim() || SWEEP_SCHEDULE;
+  if (typeof Deno.cron !== "function" || schedule === "off") return false;
+  Deno.cron("clawauth-sweep", schedule, { signal }, async () => {
     try {
       await sweepExpired(runtime.kv, { log: runtime.log });
     } catch (error) {
