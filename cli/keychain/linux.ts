@@ -5,40 +5,26 @@
  * stdout is not a terminal). `lookup` and `clear` exit 1 with empty stderr for "not found".
  */
 import { ClawauthError } from "../../shared/errors.ts";
-import { type CommandRunner, runCommand, type RunCommandResult } from "./run_command.ts";
+import {
+  bindTool,
+  type BoundTool,
+  type RunCommandResult,
+  type ShellKeychainOptions,
+} from "./run_command.ts";
 import { type ItemStore, SplitItemKeychain } from "./_chunked.ts";
 
-/** Options shared by the shell-out backends. */
-export interface ShellKeychainOptions {
-  /** The tool to run (tests point this at a stand-in executable). */
-  command?: string;
-  /** Extra environment for the tool (e.g. `DBUS_SESSION_BUS_ADDRESS`). */
-  env?: Record<string, string>;
-  /** Time limit of each call (default 20 s). */
-  timeoutMs?: number;
-  /** Runs the child process (default: {@linkcode runCommand}). */
-  runner?: CommandRunner;
-}
-
-export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 20_000;
 /** secret-tool reads at most 8192 bytes of stdin; stay below it. */
 const SECRET_TOOL_MAX_BYTES = 8000;
 
 /** Secret Service via `secret-tool`. */
 export class LinuxKeychain extends SplitItemKeychain {
   readonly name = "linux";
-  readonly #command: string;
-  readonly #env?: Record<string, string>;
-  readonly #timeoutMs: number;
-  readonly #runner: CommandRunner;
+  readonly #tool: BoundTool;
   protected readonly items: ItemStore;
 
   constructor(options: ShellKeychainOptions = {}) {
     super();
-    this.#command = options.command ?? "secret-tool";
-    this.#env = options.env;
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
-    this.#runner = options.runner ?? runCommand;
+    this.#tool = bindTool(options, { command: "secret-tool" });
     this.items = {
       readItem: (service, account) => this.#lookup(service, account),
       writeItem: (service, account, value) => this.#store(service, account, value),
@@ -53,7 +39,7 @@ export class LinuxKeychain extends SplitItemKeychain {
    */
   async probe(): Promise<string | null> {
     try {
-      const result = await this.#run(
+      const result = await this.#tool(
         ["lookup", "service", "clawauth-probe", "account", "probe"],
         undefined,
       );
@@ -64,25 +50,15 @@ export class LinuxKeychain extends SplitItemKeychain {
     }
   }
 
-  #run(args: string[], stdin: string | undefined): Promise<RunCommandResult> {
-    return this.#runner({
-      command: this.#command,
-      args,
-      stdin,
-      env: this.#env,
-      timeoutMs: this.#timeoutMs,
-    });
-  }
-
   async #lookup(service: string, account: string): Promise<string | null> {
-    const result = await this.#run(["lookup", "service", service, "account", account], undefined);
+    const result = await this.#tool(["lookup", "service", service, "account", account], undefined);
     if (result.code === 0) return result.stdout;
     if (result.code === 1 && result.stderr.trim() === "") return null;
     throw failure("lookup", result);
   }
 
   async #store(service: string, account: string, value: string): Promise<void> {
-    const result = await this.#run(
+    const result = await this.#tool(
       ["store", `--label=${service} ${account}`, "service", service, "account", account],
       value,
     );
@@ -90,7 +66,7 @@ export class LinuxKeychain extends SplitItemKeychain {
   }
 
   async #clear(service: string, account: string): Promise<void> {
-    const result = await this.#run(["clear", "service", service, "account", account], undefined);
+    const result = await this.#tool(["clear", "service", service, "account", account], undefined);
     if (result.code === 0 || (result.code === 1 && result.stderr.trim() === "")) return;
     throw failure("clear", result);
   }

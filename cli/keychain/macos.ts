@@ -11,9 +11,13 @@
  */
 import { ClawauthError } from "../../shared/errors.ts";
 import { decodeBase64, encodeBase64 } from "../../shared/base64.ts";
-import { type CommandRunner, runCommand, type RunCommandResult } from "./run_command.ts";
 import { type ItemStore, SplitItemKeychain } from "./_chunked.ts";
-import { DEFAULT_KEYCHAIN_TIMEOUT_MS, type ShellKeychainOptions } from "./linux.ts";
+import {
+  bindTool,
+  type BoundTool,
+  type RunCommandResult,
+  type ShellKeychainOptions,
+} from "./run_command.ts";
 
 const VALUE_PREFIX = "clawauth-b64:";
 const NOT_FOUND_EXIT = 44;
@@ -24,18 +28,12 @@ const NAME_PATTERN = /^[A-Za-z0-9._:@+#=\/-]{1,256}$/;
 /** macOS Keychain via `security`. */
 export class MacosKeychain extends SplitItemKeychain {
   readonly name = "macos";
-  readonly #command: string;
-  readonly #env?: Record<string, string>;
-  readonly #timeoutMs: number;
-  readonly #runner: CommandRunner;
+  readonly #tool: BoundTool;
   protected readonly items: ItemStore;
 
   constructor(options: ShellKeychainOptions = {}) {
     super();
-    this.#command = options.command ?? "/usr/bin/security";
-    this.#env = options.env;
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
-    this.#runner = options.runner ?? runCommand;
+    this.#tool = bindTool(options, { command: "/usr/bin/security" });
     this.items = {
       readItem: (service, account) => this.#find(service, account),
       writeItem: (service, account, value) => this.#add(service, account, value),
@@ -59,18 +57,8 @@ export class MacosKeychain extends SplitItemKeychain {
     return await super.remove(service, account);
   }
 
-  #run(args: string[], stdin: string | undefined): Promise<RunCommandResult> {
-    return this.#runner({
-      command: this.#command,
-      args,
-      stdin,
-      env: this.#env,
-      timeoutMs: this.#timeoutMs,
-    });
-  }
-
   async #find(service: string, account: string): Promise<string | null> {
-    const result = await this.#run(
+    const result = await this.#tool(
       ["find-generic-password", "-s", service, "-a", account, "-w"],
       undefined,
     );
@@ -92,7 +80,7 @@ export class MacosKeychain extends SplitItemKeychain {
 
   async #add(service: string, account: string, value: string): Promise<void> {
     const line = addLine(service, account, value);
-    const result = await this.#run(["-i"], line);
+    const result = await this.#tool(["-i"], line);
     // `security -i` may exit 0 after a failed command; its message on stderr tells.
     if (result.code !== 0 || result.stderr.trim() !== "") {
       throw failure("add-generic-password", result);
@@ -100,7 +88,7 @@ export class MacosKeychain extends SplitItemKeychain {
   }
 
   async #delete(service: string, account: string): Promise<void> {
-    const result = await this.#run(
+    const result = await this.#tool(
       ["delete-generic-password", "-s", service, "-a", account],
       undefined,
     );

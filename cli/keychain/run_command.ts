@@ -27,6 +27,35 @@ export interface RunCommandResult {
 /** Runs one child process; injectable so callers can wrap or record calls. */
 export type CommandRunner = (options: RunCommandOptions) => Promise<RunCommandResult>;
 
+/** Options shared by the shell-out backends. */
+export interface ShellKeychainOptions {
+  /** The tool to run (tests point this at a stand-in executable). */
+  command?: string;
+  /** Extra environment for the tool (e.g. `DBUS_SESSION_BUS_ADDRESS`). */
+  env?: Record<string, string>;
+  /** Time limit of each call (default 20 s). */
+  timeoutMs?: number;
+  /** Runs the child process (default: {@linkcode runCommand}). */
+  runner?: CommandRunner;
+}
+
+export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 20_000;
+
+/** One backend's tool with its options applied: call it with arguments and stdin. */
+export type BoundTool = (args: string[], stdin?: string) => Promise<RunCommandResult>;
+
+/** Applies a backend's options (or its defaults) to every call of its tool. */
+export function bindTool(
+  options: ShellKeychainOptions,
+  defaults: { command: string; timeoutMs?: number },
+): BoundTool {
+  const command = options.command ?? defaults.command;
+  const timeoutMs = options.timeoutMs ?? defaults.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
+  const runner = options.runner ?? runCommand;
+  const env = options.env;
+  return (args, stdin) => runner({ command, args, stdin, env, timeoutMs });
+}
+
 /** A non-secret description of the call for messages: the tool and its first argument. */
 function describe(options: RunCommandOptions): string {
   const first = options.args.find((arg) => !arg.startsWith("-"));

@@ -13,9 +13,9 @@
 import { join } from "node:path";
 import { ClawauthError } from "../../shared/errors.ts";
 import type { Keychain } from "./keychain.ts";
-import { type CommandRunner, definedEnv } from "./run_command.ts";
+import { type CommandRunner, definedEnv, type ShellKeychainOptions } from "./run_command.ts";
 import { FileKeychain } from "./file.ts";
-import { LinuxKeychain, type ShellKeychainOptions } from "./linux.ts";
+import { LinuxKeychain } from "./linux.ts";
 import { MacosKeychain } from "./macos.ts";
 import { MemoryKeychain } from "./memory.ts";
 import { WindowsKeychain } from "./windows.ts";

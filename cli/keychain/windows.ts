@@ -11,9 +11,13 @@
  */
 import { ClawauthError } from "../../shared/errors.ts";
 import { decodeBase64, encodeBase64 } from "../../shared/base64.ts";
-import { type CommandRunner, runCommand, type RunCommandResult } from "./run_command.ts";
+import {
+  bindTool,
+  type BoundTool,
+  type RunCommandResult,
+  type ShellKeychainOptions,
+} from "./run_command.ts";
 import { type ItemStore, SplitItemKeychain } from "./_chunked.ts";
-import type { ShellKeychainOptions } from "./linux.ts";
 
 /** CRED_MAX_CREDENTIAL_BLOB_SIZE. */
 const MAX_BLOB_BYTES = 2560;
@@ -160,18 +164,12 @@ export function powershellInput(
 /** Windows Credential Manager via PowerShell. */
 export class WindowsKeychain extends SplitItemKeychain {
   readonly name = "windows";
-  readonly #command: string;
-  readonly #env?: Record<string, string>;
-  readonly #timeoutMs: number;
-  readonly #runner: CommandRunner;
+  readonly #tool: BoundTool;
   protected readonly items: ItemStore;
 
   constructor(options: ShellKeychainOptions = {}) {
     super();
-    this.#command = options.command ?? "powershell.exe";
-    this.#env = options.env;
-    this.#timeoutMs = options.timeoutMs ?? WINDOWS_TIMEOUT_MS;
-    this.#runner = options.runner ?? runCommand;
+    this.#tool = bindTool(options, { command: "powershell.exe", timeoutMs: WINDOWS_TIMEOUT_MS });
     this.items = {
       readItem: (service, account) => this.#read(service, account),
       writeItem: (service, account, value) => this.#write(service, account, value),
@@ -181,13 +179,7 @@ export class WindowsKeychain extends SplitItemKeychain {
   }
 
   #run(stdin: string): Promise<RunCommandResult> {
-    return this.#runner({
-      command: this.#command,
-      args: [...POWERSHELL_ARGS],
-      stdin,
-      env: this.#env,
-      timeoutMs: this.#timeoutMs,
-    });
+    return this.#tool([...POWERSHELL_ARGS], stdin);
   }
 
   async #read(service: string, account: string): Promise<string | null> {
