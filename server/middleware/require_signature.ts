@@ -101,6 +101,15 @@ function readSignature(header: string | undefined): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+// Built only when needed: this middleware runs on every poll.
+function sessionNotFound(): ClawauthError {
+  return new ClawauthError(
+    ERROR_CODES.SESSION_NOT_FOUND,
+    "session not found: it expired, was claimed already, or never existed",
+    { status: 404 },
+  );
+}
+
 export function requireSignature(options: RequireSignatureOptions): MiddlewareHandler<AppEnv> {
   const { store, action, pollRateLimit, now } = options;
   return async function requireSignature(c, next) {
@@ -110,16 +119,11 @@ export function requireSignature(options: RequireSignatureOptions): MiddlewareHa
     const nonce = readNonce(c.req.header(SIGNATURE_HEADERS.NONCE));
     const signature = readSignature(c.req.header(SIGNATURE_HEADERS.SIGNATURE));
     const sessionId = c.req.param("id");
-    const notFound = new ClawauthError(
-      ERROR_CODES.SESSION_NOT_FOUND,
-      "session not found: it expired, was claimed already, or never existed",
-      { status: 404 },
-    );
-    if (!isSessionId(sessionId)) throw notFound;
+    if (!isSessionId(sessionId)) throw sessionNotFound();
     c.set("sessionId", sessionId);
 
     const { entry, polls } = await store.getSessionForPoll(sessionId, second);
-    if (entry === null) throw notFound;
+    if (entry === null) throw sessionNotFound();
     const path = `/${action}/${sessionId}`;
     const method = c.req.method;
     const message = canonicalRequest({ timestamp, sessionId, method, path, nonce });
