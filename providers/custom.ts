@@ -33,10 +33,13 @@
 import { ClawauthError, ERROR_CODES } from "../shared/errors.ts";
 import { CORE_AUTHORIZE_PARAMS } from "./authorize_url.ts";
 import type {
+  ApiSpec,
   ClientAuthMethod,
+  IdentitySpec,
   PkceSupport,
   ProviderSettings,
   ProviderSpec,
+  RevokeSpec,
   TokenResponseStyle,
 } from "./types.ts";
 
@@ -115,6 +118,11 @@ const ALLOWED_FIELDS: readonly string[] = [
   "tokenHeaders",
   "tokenResponse",
   "refresh",
+  "identity",
+  "consentParams",
+  "revoke",
+  "api",
+  "toolEnv",
 ];
 const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const FORBIDDEN_TOKEN_HEADERS = ["authorization", "content-type", "content-length", "host"];
@@ -145,6 +153,11 @@ export interface CustomProviderDef {
   tokenHeaders?: Record<string, string>;
   tokenResponse?: TokenResponseStyle;
   refresh?: { supported: boolean; rotates?: boolean };
+  identity?: IdentitySpec;
+  consentParams?: Record<string, string>;
+  revoke?: RevokeSpec;
+  api?: ApiSpec;
+  toolEnv?: string[];
 }
 
 /**
@@ -427,7 +440,125 @@ function parseEntry(entry: unknown, index: number): CustomProviderDef {
       );
     }
   }
+  if (entry.identity !== undefined) def.identity = parseIdentity(entry.identity, field("identity"));
+  if (entry.consentParams !== undefined) {
+    def.consentParams = stringMap(
+      entry.consentParams,
+      { path: `${at}.consentParams`, name },
+      (key) =>
+        CORE_AUTHORIZE_PARAMS.includes(key)
+          ? "is set by clawauth and cannot be configured"
+          : undefined,
+    );
+  }
+  if (entry.revoke !== undefined) def.revoke = parseRevoke(entry.revoke, field("revoke"));
+  if (entry.api !== undefined) def.api = parseApi(entry.api, field("api"));
+  if (entry.toolEnv !== undefined) {
+    const toolEnv = entry.toolEnv;
+    if (
+      !Array.isArray(toolEnv) ||
+      !toolEnv.every((item) => typeof item === "string" && /^[A-Z][A-Z0-9_]{0,63}$/.test(item))
+    ) {
+      throw invalid(
+        `${field("toolEnv")} must be an array of environment names ([A-Z][A-Z0-9_]*): got ${
+          show(toolEnv)
+        }`,
+      );
+    }
+    def.toolEnv = [...toolEnv] as string[];
+  }
   return def;
+}
+
+const DOT_PATH_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+function parseIdentity(value: unknown, at: string): IdentitySpec {
+  const keys = ["source", "headers", "id", "login", "email", "name"];
+  if (!isRecord(value) || !Object.keys(value).every((key) => keys.includes(key))) {
+    throw invalid(`${at} must be an object with fields ${keys.join(", ")}: got ${show(value)}`);
+  }
+  if (value.source !== "userinfo" && value.source !== "token_response") {
+    throw invalid(`${at}.source must be "userinfo" or "token_response": got ${show(value.source)}`);
+  }
+  const identity: IdentitySpec = { source: value.source, id: "" };
+  for (const key of ["id", "login", "email", "name"] as const) {
+    const path = value[key];
+    if (path === undefined && key !== "id") continue;
+    if (typeof path !== "string" || !DOT_PATH_PATTERN.test(path)) {
+      throw invalid(`${at}.${key} must be a dot path such as "user.id": got ${show(path)}`);
+    }
+    identity[key] = path;
+  }
+  if (value.headers !== undefined) {
+    identity.headers = stringMap(
+      value.headers,
+      { path: `${at}.headers`, name: at },
+      (key) => !HEADER_NAME_PATTERN.test(key) ? "is not a valid header name" : undefined,
+    );
+  }
+  return identity;
+}
+
+function parseRevoke(value: unknown, at: string): RevokeSpec {
+  const keys = ["url", "style", "clientAuth", "token"];
+  if (!isRecord(value) || !Object.keys(value).every((key) => keys.includes(key))) {
+    throw invalid(`${at} must be an object with fields ${keys.join(", ")}: got ${show(value)}`);
+  }
+  if (typeof value.url !== "string" || !isAcceptableEndpoint(value.url)) {
+    throw invalid(`${at}.url must be an https URL (http only on loopback): got ${show(value.url)}`);
+  }
+  const style = value.style ?? "rfc7009";
+  if (style !== "rfc7009" && style !== "github" && style !== "bearer") {
+    throw invalid(`${at}.style must be one of rfc7009, github, bearer: got ${show(style)}`);
+  }
+  const clientAuth = value.clientAuth ?? "basic";
+  if (!CLIENT_AUTH_METHODS.includes(clientAuth as ClientAuthMethod)) {
+    throw invalid(
+      `${at}.clientAuth must be one of ${CLIENT_AUTH_METHODS.join(", ")}: got ${show(clientAuth)}`,
+    );
+  }
+  const token = value.token ?? "refresh_token";
+  if (token !== "refresh_token" && token !== "access_token") {
+    throw invalid(`${at}.token must be "refresh_token" or "access_token": got ${show(token)}`);
+  }
+  return { url: value.url, style, clientAuth: clientAuth as ClientAuthMethod, token };
+}
+
+function parseApi(value: unknown, at: string): ApiSpec {
+  const keys = ["baseUrl", "hosts", "headers"];
+  if (!isRecord(value) || !Object.keys(value).every((key) => keys.includes(key))) {
+    throw invalid(`${at} must be an object with fields ${keys.join(", ")}: got ${show(value)}`);
+  }
+  if (typeof value.baseUrl !== "string" || !isAcceptableEndpoint(value.baseUrl)) {
+    throw invalid(
+      `${at}.baseUrl must be an https URL (http only on loopback): got ${show(value.baseUrl)}`,
+    );
+  }
+  const baseHost = new URL(value.baseUrl).host;
+  const hosts = value.hosts ?? [baseHost];
+  if (
+    !Array.isArray(hosts) ||
+    !hosts.every((host) => typeof host === "string" && /^[a-z0-9.-]+(:\d{1,5})?$/.test(host))
+  ) {
+    throw invalid(`${at}.hosts must be an array of lower-case host names: got ${show(hosts)}`);
+  }
+  const api: ApiSpec = {
+    baseUrl: value.baseUrl,
+    hosts: hosts.includes(baseHost) ? [...hosts] : [baseHost, ...hosts],
+  };
+  if (value.headers !== undefined) {
+    api.headers = stringMap(
+      value.headers,
+      { path: `${at}.headers`, name: at },
+      (key) =>
+        !HEADER_NAME_PATTERN.test(key)
+          ? "is not a valid header name"
+          : key.toLowerCase() === "authorization"
+          ? "is set by clawauth and cannot be configured"
+          : undefined,
+    );
+  }
+  return api;
 }
 
 /**
@@ -471,6 +602,8 @@ interface DiscoveryDocument {
   authorization_endpoint: string;
   token_endpoint: string;
   userinfo_endpoint?: string;
+  revocation_endpoint?: string;
+  authorization_response_iss_parameter_supported?: boolean;
   token_endpoint_auth_methods_supported?: string[];
   code_challenge_methods_supported?: string[];
   grant_types_supported?: string[];
@@ -541,6 +674,15 @@ async function discover(
   ) {
     throw misconfigured(
       `${where}: 'userinfo_endpoint' must be an https URL: got ${show(doc.userinfo_endpoint)}`,
+    );
+  }
+  if (
+    doc.revocation_endpoint !== undefined &&
+    (typeof doc.revocation_endpoint !== "string" ||
+      !isAcceptableEndpoint(doc.revocation_endpoint))
+  ) {
+    throw misconfigured(
+      `${where}: 'revocation_endpoint' must be an https URL: got ${show(doc.revocation_endpoint)}`,
     );
   }
   for (
@@ -621,6 +763,34 @@ function toSpec(def: CustomProviderDef, doc: DiscoveryDocument | undefined): Pro
   if (def.authorizeParams) spec.authorizeParams = { ...def.authorizeParams };
   if (def.tokenHeaders) spec.tokenHeaders = { ...def.tokenHeaders };
   if (userinfoUrl !== undefined) spec.userinfoUrl = userinfoUrl;
+  if (doc) spec.issuer = doc.issuer;
+  // OIDC: the standard claims name the account; RFC 7009 revocation when the issuer has it;
+  // `prompt=consent` (OIDC Core §3.1.2.1) so a returning user still sees the consent screen.
+  const identity = def.identity ??
+    (doc && userinfoUrl !== undefined
+      ? {
+        source: "userinfo" as const,
+        id: "sub",
+        login: "preferred_username",
+        email: "email",
+        name: "name",
+      }
+      : undefined);
+  if (identity !== undefined) spec.identity = identity;
+  const consentParams = def.consentParams ?? (doc ? { prompt: "consent" } : undefined);
+  if (consentParams !== undefined) spec.consentParams = { ...consentParams };
+  const revoke = def.revoke ??
+    (doc?.revocation_endpoint !== undefined
+      ? {
+        url: doc.revocation_endpoint,
+        style: "rfc7009" as const,
+        clientAuth: clientAuth ?? "basic",
+        token: "refresh_token" as const,
+      }
+      : undefined);
+  if (revoke !== undefined) spec.revoke = revoke;
+  if (def.api !== undefined) spec.api = { ...def.api };
+  if (def.toolEnv !== undefined) spec.toolEnv = [...def.toolEnv];
   if (def.refresh === undefined && def.type === "oauth2") {
     spec.notes = 'refresh support assumed (set "refresh" in the provider config to say otherwise)';
   }

@@ -63,6 +63,9 @@ export function providerEnvNames(name: string): {
   redirectUri: string;
   authorizeUrl: string;
   tokenUrl: string;
+  refreshUrl: string;
+  revokeUrl: string;
+  userinfoUrl: string;
 } {
   const prefix = envPrefix(name);
   return {
@@ -71,6 +74,9 @@ export function providerEnvNames(name: string): {
     redirectUri: `${prefix}_REDIRECT_URI`,
     authorizeUrl: `${prefix}_AUTH_URL`,
     tokenUrl: `${prefix}_TOKEN_URL`,
+    refreshUrl: `${prefix}_REFRESH_URL`,
+    revokeUrl: `${prefix}_REVOKE_URL`,
+    userinfoUrl: `${prefix}_USERINFO_URL`,
   };
 }
 
@@ -101,15 +107,20 @@ export function resolveProviderSettings(
   if (clientSecret === undefined && spec.clientAuth !== "none") missing.push(names.clientSecret);
   if (missing.length > 0) return { ok: false, missing };
 
-  return {
-    ok: true,
-    settings: {
-      clientId: clientId!,
-      clientSecret: clientSecret ?? "",
-      redirectUri: pick(names.redirectUri, overrides.redirectUri) ??
-        `${origin.replace(/\/+$/, "")}/callback`,
-      authorizeUrl: pick(names.authorizeUrl, overrides.authorizeUrl) ?? spec.authorizeUrl,
-      tokenUrl: pick(names.tokenUrl, overrides.tokenUrl) ?? spec.tokenUrl,
-    },
+  const settings: ProviderSettings = {
+    clientId: clientId!,
+    clientSecret: clientSecret ?? "",
+    redirectUri: pick(names.redirectUri, overrides.redirectUri) ??
+      `${origin.replace(/\/+$/, "")}/callback`,
+    authorizeUrl: pick(names.authorizeUrl, overrides.authorizeUrl) ?? spec.authorizeUrl,
+    tokenUrl: pick(names.tokenUrl, overrides.tokenUrl) ?? spec.tokenUrl,
   };
+  // Only an explicit setting: token_request falls back to spec.refreshUrl unless tokenUrl moved.
+  const refreshUrl = pick(names.refreshUrl, overrides.refreshUrl);
+  const revokeUrl = pick(names.revokeUrl, overrides.revokeUrl) ?? spec.revoke?.url;
+  const userinfoUrl = pick(names.userinfoUrl, overrides.userinfoUrl) ?? spec.userinfoUrl;
+  if (refreshUrl !== undefined) settings.refreshUrl = refreshUrl;
+  if (revokeUrl !== undefined) settings.revokeUrl = revokeUrl;
+  if (userinfoUrl !== undefined) settings.userinfoUrl = userinfoUrl;
+  return { ok: true, settings };
 }

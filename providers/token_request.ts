@@ -108,10 +108,10 @@ export async function tokenRequest(
 
   // A refresh endpoint of its own (Figma) applies only while the token URL is the spec's; an
   // operator who repoints `<PREFIX>_TOKEN_URL` (a test double, a proxy) repoints refresh too.
-  const url = grant.type === "refresh_token" && spec.refreshUrl !== undefined &&
-      settings.tokenUrl === spec.tokenUrl
-    ? spec.refreshUrl
-    : settings.tokenUrl;
+  const url = grant.type !== "refresh_token" ? settings.tokenUrl : settings.refreshUrl ??
+    (spec.refreshUrl !== undefined && settings.tokenUrl === spec.tokenUrl
+      ? spec.refreshUrl
+      : settings.tokenUrl);
 
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;

@@ -71,10 +71,72 @@ export interface ProviderSpec {
   docs: string[];
   /** Userinfo / identity endpoint, where one exists (used to name the account). */
   userinfoUrl?: string;
+  /**
+   * Where the account's identity sits: in the userinfo answer (`source: "userinfo"`, GET
+   * `userinfoUrl` with the access token) or in the token response itself (`"token_response"`:
+   * Notion `owner.user`, Slack `authed_user`, Dropbox `account_id`). Paths are dot-separated
+   * (`data.0.id`). `id` is the stable account id; `login`/`email`/`name` are for people.
+   */
+  identity?: IdentitySpec;
+  /**
+   * Authorize parameters that force the provider's consent screen even for a returning user
+   * (`prompt=consent`, Twitch `force_verify=true`, Spotify `show_dialog=true`).
+   */
+  consentParams?: Record<string, string>;
+  /** Token revocation endpoint (RFC 7009 or the provider's own). */
+  revoke?: RevokeSpec;
+  /** The provider's API: base URL for relative paths and the only hosts a token may be sent to. */
+  api?: ApiSpec;
+  /**
+   * Environment variables the provider's own tools read the token from (`GH_TOKEN` for the
+   * GitHub CLI), set by `clawauth exec` beside `CLAWAUTH_ACCESS_TOKEN`.
+   */
+  toolEnv?: string[];
+  /**
+   * The authorization server's issuer identifier, when known (OIDC discovery); the callback
+   * checks `iss` against it when the provider sends one (RFC 9207).
+   */
+  issuer?: string;
   /** Free-text quirks worth knowing. */
   notes?: string;
   /** `builtin` for the registry, `custom` for operator-defined providers. */
   source?: "builtin" | "custom";
+}
+
+/** Where an account's identity is read from, and which fields hold what. */
+export interface IdentitySpec {
+  source: "userinfo" | "token_response";
+  /** Extra headers for the userinfo request (Notion `Notion-Version`). */
+  headers?: Record<string, string>;
+  /** Dot path of the stable account id (`id`, `sub`, `owner.user.id`). */
+  id: string;
+  login?: string;
+  email?: string;
+  name?: string;
+}
+
+/** How a token is revoked at the provider. */
+export interface RevokeSpec {
+  url: string;
+  /**
+   * `rfc7009`: POST form `token=…&token_type_hint=…` with client authentication as `clientAuth`;
+   * `github`: DELETE `/applications/{client_id}/grant` with Basic auth and JSON `{access_token}`;
+   * `bearer`: POST with the access token as Bearer (Slack `auth.revoke`, Dropbox).
+   */
+  style: "rfc7009" | "github" | "bearer";
+  clientAuth: ClientAuthMethod;
+  /** Which token to send (revoking the refresh token usually revokes the grant). */
+  token: "refresh_token" | "access_token";
+}
+
+/** A provider's API for `clawauth api` / `exec`. */
+export interface ApiSpec {
+  /** Base URL that relative paths resolve against (`https://api.github.com`). */
+  baseUrl: string;
+  /** Hosts a token may be sent to (exact host names). */
+  hosts: string[];
+  /** Headers the API requires on every call (Notion `Notion-Version`). */
+  headers?: Record<string, string>;
 }
 
 /** The per-deployment settings of one provider, resolved from the environment or config. */
@@ -85,6 +147,12 @@ export interface ProviderSettings {
   redirectUri: string;
   authorizeUrl: string;
   tokenUrl: string;
+  /** Refresh grant endpoint set by `<PREFIX>_REFRESH_URL` (else spec `refreshUrl`, else `tokenUrl`). */
+  refreshUrl?: string;
+  /** Revocation endpoint (`<PREFIX>_REVOKE_URL` > spec `revoke.url`). */
+  revokeUrl?: string;
+  /** Identity endpoint (`<PREFIX>_USERINFO_URL` > spec `userinfoUrl`). */
+  userinfoUrl?: string;
 }
 
 /** A provider ready to use: spec plus settings. */

@@ -42,7 +42,32 @@ const MALFORMED: [string, string, string][] = [
   [
     "unknown field",
     entry({ clientid: "x" }),
-    "providers[0].clientid is not a known field (allowed: name, displayName, type, issuer, authorizeUrl, tokenUrl, refreshUrl, userinfoUrl, clientId, clientSecret, redirectUri, clientAuth, pkce, scopes, scopeSeparator, scopeParam, authorizeParams, tokenHeaders, tokenResponse, refresh)",
+    "providers[0].clientid is not a known field (allowed: name, displayName, type, issuer, authorizeUrl, tokenUrl, refreshUrl, userinfoUrl, clientId, clientSecret, redirectUri, clientAuth, pkce, scopes, scopeSeparator, scopeParam, authorizeParams, tokenHeaders, tokenResponse, refresh, identity, consentParams, revoke, api, toolEnv)",
+  ],
+  [
+    "identity without a source",
+    entry({ identity: { id: "sub" } }),
+    'providers[0].identity (acme).source must be "userinfo" or "token_response": got undefined',
+  ],
+  [
+    "identity path with a space",
+    entry({ identity: { source: "userinfo", id: "a b" } }),
+    'providers[0].identity (acme).id must be a dot path such as "user.id": got "a b"',
+  ],
+  [
+    "revoke over plain http",
+    entry({ revoke: { url: "http://acme.example/revoke" } }),
+    'providers[0].revoke (acme).url must be an https URL (http only on loopback): got "http://acme.example/revoke"',
+  ],
+  [
+    "api setting Authorization",
+    entry({ api: { baseUrl: "https://api.acme.example", headers: { Authorization: "x" } } }),
+    "providers[0].api (acme).headers.Authorization (providers[0].api (acme)) is set by clawauth and cannot be configured",
+  ],
+  [
+    "toolEnv lower case",
+    entry({ toolEnv: ["acme_token"] }),
+    'providers[0].toolEnv (acme) must be an array of environment names ([A-Z][A-Z0-9_]*): got ["acme_token"]',
   ],
   [
     "name missing",
@@ -437,6 +462,7 @@ Deno.test("loadCustomProviders() completes OIDC providers from their discovery d
         token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
         code_challenge_methods_supported: ["S256"],
         grant_types_supported: ["authorization_code", "refresh_token"],
+        revocation_endpoint: `${iss}/revoke`,
       }),
     post: (iss) =>
       metadata(iss, {
@@ -480,7 +506,23 @@ Deno.test("loadCustomProviders() completes OIDC providers from their discovery d
       registerUrl: `${issuer.origin}/basic`,
       docs: [`${issuer.origin}/basic/.well-known/openid-configuration`],
       source: "custom",
+      issuer: `${issuer.origin}/basic`,
+      identity: {
+        source: "userinfo",
+        id: "sub",
+        login: "preferred_username",
+        email: "email",
+        name: "name",
+      },
+      consentParams: { prompt: "consent" },
+      revoke: {
+        url: `${issuer.origin}/basic/revoke`,
+        style: "rfc7009",
+        clientAuth: "basic",
+        token: "refresh_token",
+      },
     });
+    assert.equal(post.revoke, undefined);
     assert.equal(post.clientAuth, "body");
     assert.equal(post.pkce, "none");
     assert.deepEqual(post.refresh, { supported: false });
