@@ -21,6 +21,8 @@ import { createHealthzRoute, createReadyzRoute } from "./routes/health.ts";
 import { createInitRoute } from "./routes/init.ts";
 import { createProvidersRoutes } from "./routes/providers.ts";
 import { createRefreshRoute } from "./routes/refresh.ts";
+import { createRevokeRoute } from "./routes/revoke.ts";
+import { importRefreshKeys, type RefreshBindingKeys } from "./refresh_binding.ts";
 import { createSessionRoutes } from "./routes/session.ts";
 import { createShortLinkRoute } from "./routes/short_link.ts";
 import type { AppEnv, AppServices, LogLine } from "./services.ts";
@@ -55,6 +57,11 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     fetch: options.fetch ?? fetch,
     log,
   };
+  let refreshKeys: Promise<RefreshBindingKeys | undefined> | undefined;
+  services.refreshKeys = () =>
+    refreshKeys ??= config.refreshKeys === undefined
+      ? Promise.resolve(undefined)
+      : importRefreshKeys(config.refreshKeys, config.stateSigningSecret);
   const stateSigner = config.stateSigningSecret === undefined
     ? undefined
     : createStateSigner(config.stateSigningSecret);
@@ -87,6 +94,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   }
   app.route("/", createSessionRoutes(services));
   app.route("/", createRefreshRoute(services));
+  app.route("/", createRevokeRoute(services));
   app.route("/", createShortLinkRoute(services));
   app.onError(handleError);
   app.notFound(handleNotFound);

@@ -14,6 +14,7 @@ import { sealJson } from "../shared/seal.ts";
 import type { SealedTokenPayload } from "../shared/wire.ts";
 import { hashBindingValue } from "./browser_binding.ts";
 import { baseUrlOf, lookupProvider } from "./provider_lookup.ts";
+import { bindIssuedRefreshToken } from "./refresh_binding.ts";
 import type { AppServices } from "./services.ts";
 import type { StateClaims } from "./state.ts";
 import type { SessionEntry, SessionRecord } from "./store.ts";
@@ -159,6 +160,7 @@ export async function completeLogin(
     issuedAt: new Date(services.now()).toISOString(),
     tokenData: result.tokenData,
   };
+  await bindIssuedRefreshToken(services, record, payload);
   const { codeVerifier: _spent, ...rest } = record;
   const completed: SessionRecord = {
     ...rest,

@@ -13,12 +13,16 @@
  * | `CLAWAUTH_PROVIDERS` / `CLAWAUTH_PROVIDERS_FILE` | none | operator-defined providers (providers/custom.ts) |
  * | `CLAWAUTH_INIT_RATE_LIMIT` | `30` | `POST /init` per client address per minute; `0` disables |
  * | `CLAWAUTH_REFRESH_RATE_LIMIT` | `60` | `POST /refresh` per client address per minute; `0` disables |
+ * | `CLAWAUTH_REVOKE_RATE_LIMIT` | `30` | `POST /revoke` per client address (and per bound key) per minute; `0` disables |
+ * | `CLAWAUTH_REFRESH_KEYS` | derived | refresh-binding keys `kid:base64secret,...`, newest (signing) first; unset: HKDF of `STATE_SIGNING_SECRET` under kid `state` (server/refresh_binding.ts) |
+ * | `CLAWAUTH_ALLOW_UNBOUND_REFRESH` | off | `1`: `/refresh` and `/revoke` also accept refresh tokens without a binding (credentials claimed before 0.5) |
  * | `CLAWAUTH_POLL_RATE_LIMIT` | `10` | signed `/status` + `/claim` per session per second; `0` disables |
  * | `CLAWAUTH_TRUST_PROXY` | off | `1`/`true` (or a hop count): take the client address from `x-forwarded-for` |
  * | `CLAWAUTH_LOG` | `json` | `json`: one JSON line per request on stdout; `off`: no request log |
  */
 
 import { ClawauthError, ERROR_CODES } from "../shared/errors.ts";
+import { parseRefreshKeys, type RefreshKeySettings } from "./refresh_binding.ts";
 
 /** Bounds of a session lifetime, in seconds. */
 export const MIN_SESSION_TTL_SECONDS = 60;
@@ -42,6 +46,12 @@ export interface ServerConfig {
   kvPath?: string;
   initRateLimit: number;
   refreshRateLimit: number;
+  /** `POST /revoke` per client address (and per bound key) per minute. */
+  revokeRateLimit: number;
+  /** Refresh-binding keys; undefined when neither they nor `STATE_SIGNING_SECRET` are set. */
+  refreshKeys?: RefreshKeySettings;
+  /** `CLAWAUTH_ALLOW_UNBOUND_REFRESH=1`: refresh tokens without a binding are still refreshed. */
+  allowUnboundRefresh: boolean;
   pollRateLimit: number;
   /** Number of trusted proxy hops in front of the server; 0: use the connection address. */
   trustProxyHops: number;
@@ -124,6 +134,15 @@ function readTrustProxy(env: Readonly<Record<string, string | undefined>>): numb
   return readInteger(env, "CLAWAUTH_TRUST_PROXY", { fallback: 0, min: 0, max: 10 });
 }
 
+function readSwitch(env: Readonly<Record<string, string | undefined>>, name: string): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined || raw === "0" || raw === "false" || raw === "no" || raw === "off") {
+    return false;
+  }
+  if (raw === "1" || raw === "true" || raw === "yes" || raw === "on") return true;
+  throw misconfigured(name, `must be 1 (on) or 0 (off): got ${JSON.stringify(raw)}`);
+}
+
 function readLog(env: Readonly<Record<string, string | undefined>>): "json" | "off" {
   const raw = read(env, "CLAWAUTH_LOG")?.toLowerCase() ?? "json";
   if (raw !== "json" && raw !== "off") {
@@ -163,6 +182,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
       min: 0,
       max: 1_000_000,
     }),
+    revokeRateLimit: readInteger(env, "CLAWAUTH_REVOKE_RATE_LIMIT", {
+      fallback: 30,
+      min: 0,
+      max: 1_000_000,
+    }),
+    allowUnboundRefresh: readSwitch(env, "CLAWAUTH_ALLOW_UNBOUND_REFRESH"),
     pollRateLimit: readPollRateLimit(env),
     trustProxyHops: readTrustProxy(env),
     log: readLog(env),
@@ -172,6 +197,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
   if (baseUrl !== undefined) config.publicBaseUrl = baseUrl;
   const secret = env.STATE_SIGNING_SECRET;
   if (secret !== undefined && secret !== "") config.stateSigningSecret = secret;
+  const refreshKeys = parseRefreshKeys(env);
+  if (refreshKeys !== undefined) config.refreshKeys = refreshKeys;
   const kvPath = readKvPath(env);
   if (kvPath !== undefined) config.kvPath = kvPath;
   return config;

@@ -1,7 +1,10 @@
 /**
  * `POST /refresh`'s work: performs the refresh grant with the server's client credentials and
  * returns the provider's answer sealed to the caller's X25519 key. Nothing is stored: the
- * refresh token arrives in the request, goes to the provider, and is forgotten.
+ * refresh token arrives in the request, goes to the provider, and is forgotten. A bound
+ * request (its proof checked already) gets `refreshBinding` for the refresh token to use
+ * next (the rotated one, or the same one when the provider did not rotate) in the sealed
+ * answer.
  *
  * Failures: `invalid_grant` (400; the refresh token is revoked, expired or spent: log in
  * again), `upstream_unavailable` (502, `transient: true`; retry later), `refresh_failed`
@@ -14,6 +17,7 @@ import { ClawauthError, ERROR_CODES } from "../shared/errors.ts";
 import { sealJson } from "../shared/seal.ts";
 import type { RefreshResponse, SealedTokenPayload } from "../shared/wire.ts";
 import { baseUrlOf, lookupProvider } from "./provider_lookup.ts";
+import { createBinding, refreshTokenOf } from "./refresh_binding.ts";
 import type { AppServices } from "./services.ts";
 
 /** A validated `/refresh` request. */
@@ -23,6 +27,8 @@ export interface RefreshTokenRequest {
   boxPublicKey: string;
   scope?: string;
   requestUrl: string;
+  /** Thumbprint of the verified proof key; undefined for a legacy unbound refresh. */
+  jkt?: string;
 }
 
 export async function refreshToken(
@@ -72,5 +78,13 @@ export async function refreshToken(
     issuedAt: new Date(services.now()).toISOString(),
     tokenData: result.tokenData,
   };
+  const keys = request.jkt === undefined ? undefined : await services.refreshKeys?.();
+  if (keys !== undefined && request.jkt !== undefined) {
+    payload.refreshBinding = await createBinding(keys, {
+      provider: spec.name,
+      refreshToken: refreshTokenOf(result.tokenData) ?? request.refreshToken,
+      jkt: request.jkt,
+    });
+  }
   return { provider: spec.name, blob: sealJson(payload, decodeBase64(request.boxPublicKey)) };
 }

@@ -6,6 +6,7 @@
 import type { ProviderRegistry } from "../providers/registry.ts";
 import type { ProviderSettings } from "../providers/types.ts";
 import type { ServerConfig } from "./config.ts";
+import type { RefreshBindingKeys } from "./refresh_binding.ts";
 import type { StateSigner } from "./state.ts";
 import type { SessionEntry, SessionStore } from "./store.ts";
 
@@ -20,6 +21,11 @@ export interface AppServices {
   providerOverrides: Record<string, Partial<ProviderSettings>>;
   /** Undefined when `STATE_SIGNING_SECRET` is missing (every route but /healthz refuses). */
   stateSigner?: StateSigner;
+  /**
+   * The refresh-binding keys (imported once, on first use); undefined when neither
+   * `CLAWAUTH_REFRESH_KEYS` nor `STATE_SIGNING_SECRET` is set.
+   */
+  refreshKeys?: () => Promise<RefreshBindingKeys | undefined>;
   /** Epoch milliseconds. */
   now: () => number;
   fetch: typeof fetch;

@@ -19,6 +19,8 @@ export interface StartLoginRequest {
   ttlSeconds?: number;
   verifyKey: string;
   boxPublicKey: string;
+  /** Ed25519 public key (base64) to bind the issued refresh token to. */
+  refreshKey?: string;
   /** The request URL (its origin is the base URL when `PUBLIC_BASE_URL` is unset). */
   requestUrl: string;
 }
@@ -56,6 +58,7 @@ export async function startLogin(
     expiresAt,
   };
   if (request.scope !== undefined) record.scope = request.scope;
+  if (request.refreshKey !== undefined) record.refreshKey = request.refreshKey;
   if (pkce !== undefined) record.codeVerifier = pkce.verifier;
   await services.store.createSession(record);
   return {

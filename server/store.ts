@@ -8,7 +8,8 @@
  * | `["side", expiresAtMs, id, "open", sha256]` | `1` | short link, one per browser | sweep |
  * | `["side", expiresAtMs, id, "nonce", nonce]` | `1` | signed request ("must not exist") | expiry (3 min); sweep |
  * | `["poll", unixSecond, id]` | number | signed request (per-session count) | expiry (5 s); sweep |
- * | `["rate", windowStartMs, scope, address]` | `Deno.KvU64` | `/init`, `/refresh` (sum) | sweep |
+ * | `["rate", windowStartMs, scope, address]` | `Deno.KvU64` | `/init`, `/refresh`, `/revoke` (sum) | sweep |
+ * | `["proof", jti]` | `1` | bound `/refresh`, `/revoke` ("must not exist") | expiry (3 min) |
  *
  * Everything the sweep removes is ordered by time first, so one sweep is a few range scans
  * over what is due, never a lookup per session. Keys also carry `expireIn` where KV allows it
@@ -27,6 +28,8 @@ export interface SessionRecord {
   status: "pending" | "completed" | "error";
   /** Ed25519 public key (base64) that signs `/status` and `/claim`. */
   verifyKey: string;
+  /** Ed25519 public key (base64) the issued refresh token is bound to (`/init` `refreshKey`). */
+  refreshKey?: string;
   /** X25519 public key (base64) the token response is sealed to. */
   boxPublicKey: string;
   scope?: string;
@@ -79,6 +82,11 @@ export interface SessionStore {
     record: SessionRecord,
     options: { nonce: string; second: number; polls: number },
   ): Promise<boolean>;
+  /**
+   * Records a refresh/revoke proof's `jti` ("must not exist", kept {@linkcode NONCE_TTL_MS});
+   * false when it was seen already (a replay), on any instance sharing the KV.
+   */
+  recordProofId(jti: string): Promise<boolean>;
   /** Remembers that a browser opened the short link (its cookie value's SHA-256). */
   recordBrowserOpen(record: SessionRecord, cookieHash: string): Promise<void>;
   /** True when a browser with this cookie hash opened the session's short link. */
@@ -210,6 +218,17 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
           .check({ key: nonceKey, versionstamp: null })
           .set(nonceKey, 1, { expireIn: NONCE_TTL_MS })
           .set(["poll", second, record.id], polls + 1, { expireIn: POLL_COUNTER_TTL_MS })
+          .commit()
+      );
+      return result.ok;
+    },
+
+    async recordProofId(jti) {
+      const key = ["proof", jti];
+      const result = await retryWhenLocked(() =>
+        kv.atomic()
+          .check({ key, versionstamp: null })
+          .set(key, 1, { expireIn: NONCE_TTL_MS })
           .commit()
       );
       return result.ok;

@@ -119,3 +119,28 @@ export function readRefreshToken(body: Record<string, unknown>): string {
   }
   return value;
 }
+
+/** Optional `refreshBinding`: `v1.<kid>.<mac>` (checked in full by the proof check). */
+export function readRefreshBinding(body: Record<string, unknown>): string | undefined {
+  const value = body.refreshBinding;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string" || value.length > 200 || !/^[\x21-\x7E]+$/.test(value)) {
+    throw invalid("'refreshBinding' must be a string of at most 200 printable characters");
+  }
+  return value;
+}
+
+/** Optional `accessToken` (for `/revoke`): like a refresh token, never shown. */
+export function readOptionalAccessToken(body: Record<string, unknown>): string | undefined {
+  const value = body.accessToken;
+  if (value === undefined || value === null) return undefined;
+  if (
+    typeof value !== "string" || value === "" || value.length > MAX_REFRESH_TOKEN_LENGTH ||
+    !/^[\x21-\x7E]+$/.test(value)
+  ) {
+    throw invalid(
+      `'accessToken' must be at most ${MAX_REFRESH_TOKEN_LENGTH} printable characters without spaces`,
+    );
+  }
+  return value;
+}

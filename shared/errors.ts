@@ -35,6 +35,12 @@ export const ERROR_CODES = {
   REFRESH_FAILED: "refresh_failed",
   INVALID_GRANT: "invalid_grant",
   UPSTREAM_UNAVAILABLE: "upstream_unavailable",
+  // bound refresh and revoke (proof of possession)
+  INVALID_PROOF: "invalid_proof",
+  INVALID_BINDING: "invalid_binding",
+  BINDING_KEY_UNKNOWN: "binding_key_unknown",
+  UNBOUND_REFRESH_REFUSED: "unbound_refresh_refused",
+  REVOKE_FAILED: "revoke_failed",
   // crypto
   DECRYPT_FAILED: "decrypt_failed",
   // CLI
@@ -45,6 +51,8 @@ export const ERROR_CODES = {
   TOKEN_NOT_FOUND: "token_not_found",
   NEEDS_LOGIN: "needs_login",
   TRANSIENT: "transient_error",
+  INSECURE_TRANSPORT: "insecure_transport",
+  UNSAFE_STATE_DIR: "unsafe_state_dir",
   SERVER_UNREACHABLE: "server_unreachable",
   SERVER_ERROR: "server_error",
   PROVIDER_MISMATCH: "provider_mismatch",

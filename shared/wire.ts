@@ -13,6 +13,11 @@ export interface InitRequest {
   verifyKey: string;
   /** X25519 public key (32 bytes) the token response is sealed to. */
   boxPublicKey: string;
+  /**
+   * Ed25519 public key (32 bytes) the issued refresh token is bound to: later `/refresh` and
+   * `/revoke` calls must carry a proof signed by it. Omitted by 0.4 CLIs (unbound).
+   */
+  refreshKey?: string;
 }
 
 /** `POST /init` response body. */
@@ -55,6 +60,11 @@ export interface SealedTokenPayload {
   issuedAt: string;
   /** The provider's token response, as parsed JSON (or form-decoded) object. */
   tokenData: Record<string, unknown>;
+  /**
+   * Binding of the refresh token in `tokenData` to the session's (or the proof's) refresh key,
+   * `v1.<kid>.<mac>`; absent when nothing was bound (no refresh key, or no refresh token).
+   */
+  refreshBinding?: string;
 }
 
 /** `POST /refresh` request body: refresh a delegated token through the server. */
@@ -64,6 +74,26 @@ export interface RefreshRequest {
   /** X25519 public key (32 bytes, base64) the new token response is sealed to. */
   boxPublicKey: string;
   scope?: string;
+  /** The binding of `refreshToken` (required unless the server allows unbound refresh). */
+  refreshBinding?: string;
+}
+
+/** `POST /revoke` request body (with a proof, as `/refresh`). */
+export interface RevokeRequest {
+  provider: string;
+  refreshToken: string;
+  refreshBinding?: string;
+  /** Sent too, for providers that revoke by access token (e.g. GitHub's grant deletion). */
+  accessToken?: string;
+}
+
+/** `POST /revoke` response body. */
+export interface RevokeResponse {
+  provider: string;
+  /** False when the provider offers no revocation (`reason: "unsupported"`). */
+  revoked: boolean;
+  reason?: "unsupported";
+  message?: string;
 }
 
 /** `POST /refresh` response body. */

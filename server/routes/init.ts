@@ -17,14 +17,17 @@ import {
   readTtlSeconds,
 } from "../validate.ts";
 
-async function readVerifyKey(body: Record<string, unknown>): Promise<string> {
-  const verifyKey = readPublicKey(body, "verifyKey");
+async function readVerifyKey(
+  body: Record<string, unknown>,
+  field = "verifyKey",
+): Promise<string> {
+  const verifyKey = readPublicKey(body, field);
   try {
     await importVerifyKey(decodeBase64(verifyKey));
   } catch {
     throw new ClawauthError(
       ERROR_CODES.INVALID_REQUEST,
-      "'verifyKey' is not an Ed25519 public key",
+      `'${field}' is not an Ed25519 public key`,
       {
         status: 400,
       },
@@ -52,12 +55,17 @@ export function createInitRoute(
       const provider = readProviderName(body);
       const verifyKey = await readVerifyKey(body);
       const boxPublicKey = readPublicKey(body, "boxPublicKey");
+      // Optional (0.4 CLIs send none): the key the issued refresh token gets bound to.
+      const refreshKey = body.refreshKey === undefined || body.refreshKey === null
+        ? undefined
+        : await readVerifyKey(body, "refreshKey");
       const response = await startLogin(services, {
         provider,
         scope: readScope(body),
         ttlSeconds: readTtlSeconds(body),
         verifyKey,
         boxPublicKey,
+        ...(refreshKey !== undefined ? { refreshKey } : {}),
         requestUrl: c.req.url,
       });
       c.set("sessionId", response.sessionId);

@@ -35,6 +35,9 @@ export interface ClientKeys {
   verifyKey: string;
   boxPublicKey: string;
   boxSecretKey: Uint8Array;
+  /** Ed25519 refresh key pair (sent as `refreshKey` only when asked: `bindRefresh`). */
+  refreshSecretKey: Uint8Array;
+  refreshKey: string;
 }
 
 export interface TestServer {
@@ -77,11 +80,14 @@ export function createClock(start = Date.UTC(2026, 0, 1)): TestClock {
 export function newClientKeys(): ClientKeys {
   const sign = nacl.sign.keyPair();
   const box = nacl.box.keyPair();
+  const refresh = nacl.sign.keyPair();
   return {
     signSecretKey: sign.secretKey,
     verifyKey: encodeBase64(sign.publicKey),
     boxPublicKey: encodeBase64(box.publicKey),
     boxSecretKey: box.secretKey,
+    refreshSecretKey: refresh.secretKey,
+    refreshKey: encodeBase64(refresh.publicKey),
   };
 }
 
@@ -172,13 +178,20 @@ export function postJson(server: TestServer, path: string, body: unknown): Promi
 /** `POST /init` for `provider` with fresh keys; throws unless it answers 200. */
 export async function initSession(
   server: TestServer,
-  options: { provider?: string; keys?: ClientKeys; ttlSeconds?: number; scope?: string } = {},
+  options: {
+    provider?: string;
+    keys?: ClientKeys;
+    ttlSeconds?: number;
+    scope?: string;
+    bindRefresh?: boolean;
+  } = {},
 ): Promise<{ init: InitResponse; keys: ClientKeys }> {
   const keys = options.keys ?? newClientKeys();
   const response = await postJson(server, "/init", {
     provider: options.provider ?? UPSTREAM_PROVIDER,
     verifyKey: keys.verifyKey,
     boxPublicKey: keys.boxPublicKey,
+    ...(options.bindRefresh ? { refreshKey: keys.refreshKey } : {}),
     ttlSeconds: options.ttlSeconds,
     scope: options.scope,
   });
@@ -251,9 +264,9 @@ export function sendCallback(
 /** init → short link → login + consent → callback; the session is completed afterwards. */
 export async function completeFlow(
   server: TestServer,
-  options: { account?: string } = {},
+  options: { account?: string; bindRefresh?: boolean } = {},
 ): Promise<{ init: InitResponse; keys: ClientKeys; callback: Response; cookies: CookieJar }> {
-  const { init, keys } = await initSession(server);
+  const { init, keys } = await initSession(server, { bindRefresh: options.bindRefresh });
   const { callbackUrl, cookies } = await authorize(server, init, { account: options.account });
   const callback = await sendCallback(server, callbackUrl, cookies);
   if (callback.status !== 200) {

@@ -20,7 +20,10 @@ async function loggedIn(server: TestServer): Promise<Record<string, unknown>> {
   return (payload as SealedTokenPayload).tokenData;
 }
 
-const UPSTREAM = { upstream: true };
+// These tests cover the legacy unbound path (CLAWAUTH_ALLOW_UNBOUND_REFRESH=1); the bound path
+// (proof + binding, the default) is in refresh_binding_test.ts.
+const LEGACY = { CLAWAUTH_ALLOW_UNBOUND_REFRESH: "1" };
+const UPSTREAM = { upstream: true, env: LEGACY };
 
 function refresh(server: TestServer, refreshToken: unknown, boxPublicKey: string) {
   return postJson(server, "/refresh", { provider: UPSTREAM_PROVIDER, refreshToken, boxPublicKey });
@@ -109,6 +112,7 @@ Deno.test("refresh() refuses a provider that issues no refresh tokens", async ()
       code: "invalid_request",
     });
   }, {
+    env: LEGACY,
     customProviders: [{
       name: "norefresh",
       type: "oauth2",
@@ -143,7 +147,7 @@ Deno.test("refresh() answers 501 with the supported list for an unknown provider
     assert.equal(response.status, 501);
     assert.equal(body.code, "provider_not_implemented");
     assert.ok(body.supportedProviders.includes(UPSTREAM_PROVIDER));
-  });
+  }, { env: LEGACY });
 });
 
 Deno.test("refresh() rate-limits a client address with 429", async () => {
@@ -156,5 +160,5 @@ Deno.test("refresh() rate-limits a client address with 429", async () => {
     assert.equal(second.status, 429);
     assert.ok(Number(second.headers.get("retry-after")) >= 1);
     assert.equal((await second.json()).code, "rate_limited");
-  }, { env: { CLAWAUTH_REFRESH_RATE_LIMIT: "1" } });
+  }, { env: { ...LEGACY, CLAWAUTH_REFRESH_RATE_LIMIT: "1" } });
 });
