@@ -11,6 +11,8 @@ export interface GlobalFlags {
   help: boolean;
   version: boolean;
   server?: string;
+  /** `--insecure-http`: allow a plain-http server URL that is not loopback. */
+  insecureHttp?: boolean;
   /** argv without the global flags. */
   rest: string[];
 }
@@ -27,6 +29,7 @@ export function extractGlobalFlags(argv: readonly string[]): GlobalFlags {
     if (arg === "--json") flags.json = true;
     else if (arg === "--help" || arg === "-h") flags.help = true;
     else if (arg === "--version" || arg === "-V") flags.version = true;
+    else if (arg === "--insecure-http") flags.insecureHttp = true;
     else if (arg.startsWith("--server=")) flags.server = arg.slice("--server=".length);
     else if (arg === "--server") {
       const value = argv[i + 1];

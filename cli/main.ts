@@ -45,7 +45,8 @@ Information:
   explain                    what clawauth does; the security model
   docs                       the full agent manual (commands, JSON fields, settings)
 
-Global options: --json (JSON on stdout), --server <url>, --help/-h, --version/-V
+Global options: --json (JSON on stdout), --server <url>, --help/-h, --version/-V,
+  --insecure-http (allow a plain-http server that is not loopback; CLAWAUTH_INSECURE_HTTP=1)
 
 Quick start:
   clawauth login start notion --json        # send shortAuthUrl to the user
@@ -228,6 +229,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
         result = helpResult(key, await route.usage());
       } else {
         const ctx = buildContext(deps, json, flags.server);
+        if (flags.insecureHttp) ctx.env = { ...ctx.env, CLAWAUTH_INSECURE_HTTP: "1" };
         const run = await route.run();
         result = await run(rest, ctx);
       }

@@ -13,6 +13,7 @@
  * Nothing the server sends is trusted: every field is checked before use, and server text
  * quoted in messages is shortened and stripped of control characters.
  */
+import { createProofHeaders } from "../shared/refresh_proof.ts";
 import { signRequest } from "../shared/sign_request.ts";
 import { ClawauthError, ERROR_CODES, type ErrorCode } from "../shared/errors.ts";
 import type {
@@ -20,6 +21,8 @@ import type {
   InitResponse,
   RefreshRequest,
   RefreshResponse,
+  RevokeRequest,
+  RevokeResponse,
   SealedBox,
   StatusResponse,
 } from "../shared/wire.ts";
@@ -37,6 +40,44 @@ export interface ServerClientOptions {
   /** Epoch ms clock for request timestamps (defaults to `Date.now`). */
   now?: () => number;
   timeoutMs?: number;
+  /**
+   * Allow a plain `http://` URL that is not loopback (`--insecure-http` /
+   * `CLAWAUTH_INSECURE_HTTP=1`); refused otherwise, since tokens and refresh material cross it.
+   */
+  allowInsecureHttp?: boolean;
+}
+
+/** True when `CLAWAUTH_INSECURE_HTTP` (set by `--insecure-http` too) is on. */
+export function insecureHttpAllowed(env: Record<string, string | undefined>): boolean {
+  const value = env.CLAWAUTH_INSECURE_HTTP?.trim().toLowerCase();
+  return value === "1" || value === "true" || value === "yes";
+}
+
+/** True for `localhost`, `*.localhost`, 127.0.0.0/8 and `::1`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Refuses a plain-http server URL that is not loopback unless allowed: throws
+ * `insecure_transport` naming the fix.
+ */
+export function checkServerTransport(serverUrl: string, allowInsecureHttp: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    return; // resolveServerUrl reports malformed URLs
+  }
+  if (url.protocol !== "http:" || isLoopbackHost(url.hostname) || allowInsecureHttp) return;
+  throw new ClawauthError(
+    ERROR_CODES.INSECURE_TRANSPORT,
+    `refusing the plain-http server ${url.origin}: tokens and refresh keys' proofs would cross the network unencrypted. ` +
+      "Use its https:// URL, or, if you really mean it (e.g. a private network you trust), pass --insecure-http or set CLAWAUTH_INSECURE_HTTP=1",
+    { details: { server: url.origin } },
+  );
 }
 
 /** Answer of `GET /claim/{id}`. */
@@ -61,7 +102,10 @@ export interface ServerClient {
   removeSession(sessionId: string, signSecretKey: Uint8Array): Promise<boolean>;
   providers(): Promise<string[]>;
   providerDetails(): Promise<ProviderDetail[]>;
-  refresh(body: RefreshRequest): Promise<RefreshResponse>;
+  /** `POST /refresh`; with `proofKey` (the profile's refresh key) the request carries a proof. */
+  refresh(body: RefreshRequest, proofKey?: Uint8Array): Promise<RefreshResponse>;
+  /** `POST /revoke` (proof as for `refresh`). */
+  revoke(body: RevokeRequest, proofKey?: Uint8Array): Promise<RevokeResponse>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -118,6 +162,7 @@ function processSealedBox(value: unknown, route: string): SealedBox {
 /** Creates a client of the server at `serverUrl`. */
 export function createServerClient(options: ServerClientOptions): ServerClient {
   const serverUrl = options.serverUrl.replace(/\/+$/, "");
+  checkServerTransport(serverUrl, options.allowInsecureHttp === true);
   const doFetch = options.fetch;
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -259,6 +304,22 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
     return await request(route, path, { headers, method });
   }
 
+  /** A JSON POST, with a proof signed by `proofKey` over exactly the bytes sent. */
+  async function postWithProof(route: string, payload: unknown, proofKey?: Uint8Array) {
+    const text = JSON.stringify(payload);
+    const proof = proofKey === undefined ? {} : await createProofHeaders(proofKey, {
+      method: "POST",
+      url: `${serverUrl}${route}`,
+      body: text,
+      now: now(),
+    });
+    return await request(route, route, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...proof },
+      body: text,
+    });
+  }
+
   /** A session answer with `status: "error"` (HTTP 400 or 200), as 0.4 servers send it. */
   function sessionError(
     body: unknown,
@@ -371,17 +432,27 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       );
     },
 
-    async refresh(payload: RefreshRequest): Promise<RefreshResponse> {
-      const { response, body } = await request("/refresh", "/refresh", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(payload),
-      });
+    async refresh(payload: RefreshRequest, proofKey?: Uint8Array): Promise<RefreshResponse> {
+      const { response, body } = await postWithProof("/refresh", payload, proofKey);
       if (!response.ok) throw processErrorResponse("/refresh", response, body);
       if (!isRecord(body)) throw invalidResponse("/refresh", "not a JSON object");
       return {
         provider: typeof body.provider === "string" ? body.provider : payload.provider,
         blob: processSealedBox(body.blob, "/refresh"),
+      };
+    },
+
+    async revoke(payload: RevokeRequest, proofKey?: Uint8Array): Promise<RevokeResponse> {
+      const { response, body } = await postWithProof("/revoke", payload, proofKey);
+      if (!response.ok) throw processErrorResponse("/revoke", response, body);
+      if (!isRecord(body) || typeof body.revoked !== "boolean") {
+        throw invalidResponse("/revoke", "revoked is not a boolean");
+      }
+      return {
+        provider: payload.provider,
+        revoked: body.revoked,
+        ...(body.reason === "unsupported" ? { reason: "unsupported" as const } : {}),
+        ...(typeof body.message === "string" ? { message: quoteServerText(body.message) } : {}),
       };
     },
   };

@@ -26,7 +26,7 @@ import {
   loadLoginSession,
 } from "../flows/claim.ts";
 import { parsePositiveInteger, resolveSettings, type Settings } from "../settings.ts";
-import { createServerClient } from "../server_client.ts";
+import { createServerClient, insecureHttpAllowed } from "../server_client.ts";
 import { CredentialStore } from "../store/credentials.ts";
 import { saveSession } from "../store/sessions_index.ts";
 import { supportedProviderNames } from "./providers.ts";
@@ -180,13 +180,21 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
   const keychain = await ctx.keychain();
   const sign = nacl.sign.keyPair();
   const box = nacl.box.keyPair();
-  const client = createServerClient({ serverUrl: ctx.serverUrl, fetch: ctx.fetch, now: ctx.now });
+  // The profile's refresh key: the server binds the refresh token it issues to its public half.
+  const refresh = nacl.sign.keyPair();
+  const client = createServerClient({
+    serverUrl: ctx.serverUrl,
+    fetch: ctx.fetch,
+    now: ctx.now,
+    allowInsecureHttp: insecureHttpAllowed(ctx.env),
+  });
   const init = await client.init({
     provider,
     ...(options.scope !== undefined ? { scope: options.scope } : {}),
     ttlSeconds: options.ttlSeconds,
     verifyKey: encodeBase64(sign.publicKey),
     boxPublicKey: encodeBase64(box.publicKey),
+    refreshKey: encodeBase64(refresh.publicKey),
   });
   try {
     await saveSession(
@@ -198,6 +206,7 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
         server: ctx.serverUrl,
         signSecretKey: encodeBase64(sign.secretKey),
         boxSecretKey: encodeBase64(box.secretKey),
+        refreshSecretKey: encodeBase64(refresh.secretKey),
         createdAt: new Date(ctx.now()).toISOString(),
         expiresIn: init.expiresIn,
       },
@@ -205,6 +214,7 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
   } finally {
     sign.secretKey.fill(0);
     box.secretKey.fill(0);
+    refresh.secretKey.fill(0);
   }
 
   const statusCommand = `clawauth login status ${init.sessionId}`;

@@ -10,7 +10,7 @@
 import { ERROR_CODES, isClawauthError } from "../../shared/errors.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
-import { createServerClient, type ProviderDetail } from "../server_client.ts";
+import { createServerClient, insecureHttpAllowed, type ProviderDetail } from "../server_client.ts";
 
 export const PROVIDERS_USAGE = `Usage: clawauth providers [--server <url>] [--json]
 
@@ -52,6 +52,7 @@ export async function supportedProviderNames(ctx: CliContext): Promise<string[]>
     fetch: ctx.fetch,
     now: ctx.now,
     timeoutMs: 5_000,
+    allowInsecureHttp: insecureHttpAllowed(ctx.env),
   });
   try {
     return await client.providers();
@@ -80,6 +81,7 @@ export async function runProviders(argv: string[], ctx: CliContext): Promise<Com
     fetch: ctx.fetch,
     now: ctx.now,
     timeoutMs: PROVIDERS_TIMEOUT_MS,
+    allowInsecureHttp: insecureHttpAllowed(ctx.env),
   });
 
   let providers: string[];

@@ -7,7 +7,7 @@
  */
 import { decodeBase64 } from "../../shared/base64.ts";
 import { isClawauthError } from "../../shared/errors.ts";
-import { createServerClient } from "../server_client.ts";
+import { createServerClient, insecureHttpAllowed } from "../server_client.ts";
 import { ERROR_CODES } from "../../shared/errors.ts";
 import { parseCommandArgs, parseSessionId } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
@@ -196,6 +196,7 @@ export async function runSessionRm(argv: string[], ctx: CliContext): Promise<Com
         serverUrl: material.server ?? ctx.serverUrl,
         fetch: ctx.fetch,
         now: ctx.now,
+        allowInsecureHttp: insecureHttpAllowed(ctx.env),
       });
       serverRemoved = await client.removeSession(sessionId, decodeBase64(material.signSecretKey));
       serverNote = serverRemoved

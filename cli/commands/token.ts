@@ -4,8 +4,11 @@
  * `token` subcommands live in token_manage.ts.
  *
  *   clawauth token list --json                  # metadata only, never a secret
- *   clawauth token get github --json            # token.access_token, token.refresh_token, ...
+ *   clawauth token get github --json            # token.access_token, ... (refresh_token: null)
  *   eval "$(clawauth token env github)"         # CLAWAUTH_ACCESS_TOKEN, GITHUB_ACCESS_TOKEN, ...
+ *
+ * Agent-facing output never carries the raw refresh token: `token get` prints
+ * `refresh_token: null` unless `--include-refresh`, and `token env` exports none.
  */
 import { parseCommandArgs, parseProfileName, parseProviderName } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
@@ -46,15 +49,22 @@ Examples:
   clawauth token list github
 `;
 
-export const TOKEN_GET_USAGE = `Usage: clawauth token get [provider] [--profile <name>] [--json]
+export const TOKEN_GET_USAGE =
+  `Usage: clawauth token get [provider] [--profile <name>] [--include-refresh] [--json]
 
 Prints a valid access token for the provider (or the profile used last when no provider is
 given), refreshing it first when it expires within about 5 minutes. Do not show the
-token to users.
+token to users. When a refresh fails but the stored access token has not expired, that
+token is returned (exit 0) with a warning on stderr and refreshError in the JSON.
+
+Options:
+  --include-refresh   also print the refresh token (null otherwise: clawauth refreshes for you;
+                      a refresh token in an agent's context outlives every access token)
 
 JSON fields: action ("get"), account (keychain account, e.g. "github:default"), profile (id),
-token { provider, access_token, refresh_token, token_type, expires_at, scope, type },
-token_saved_at, expires_at.
+token { provider, access_token, refresh_token (null unless --include-refresh), token_type,
+expires_at, scope, type }, token_saved_at, expires_at, refreshError ({code, message}, only
+when a refresh failed and the still-valid stored token is returned).
 
 Errors: token_not_found, needs_login (the message names the command to run),
 transient_error (refresh failed for now; retry later).
@@ -68,8 +78,9 @@ export const TOKEN_ENV_USAGE = `Usage: clawauth token env [provider] [--profile 
 
 Prints shell \`export\` lines for the token, single-quoted so they are safe to eval
 whatever characters the token holds:
-  CLAWAUTH_PROVIDER, CLAWAUTH_ACCESS_TOKEN, CLAWAUTH_REFRESH_TOKEN (when there is one),
-  CLAWAUTH_TOKEN_TYPE, <PROVIDER>_ACCESS_TOKEN
+  CLAWAUTH_PROVIDER, CLAWAUTH_ACCESS_TOKEN, CLAWAUTH_TOKEN_TYPE, CLAWAUTH_EXPIRES_AT (ISO
+  time, when known), <PROVIDER>_ACCESS_TOKEN
+Never a refresh token: clawauth refreshes for you.
 Use it only when a command needs the token in its environment, in that command's shell:
   ( eval "$(clawauth token env github)"; gh api user )
 
@@ -96,25 +107,37 @@ function iso(ms: number | undefined): string | null {
 export interface TokenSelectArgs {
   provider?: string;
   profile?: string;
+  /** `token get --include-refresh`. */
+  includeRefresh?: boolean;
 }
 
 /** Parses `token get|env [provider] [--profile <name>]`. */
 export function parseTokenSelectArgs(argv: string[], command: string): TokenSelectArgs {
   const { flags, positionals } = parseCommandArgs(argv, {
     command,
-    flags: { profile: { type: "string", value: "name" } },
+    flags: {
+      profile: { type: "string", value: "name" },
+      ...(command === "token get" ? { "include-refresh": { type: "boolean" as const } } : {}),
+    },
     positionals: ["provider"],
     required: 0,
   });
   return {
     ...(positionals[0] !== undefined ? { provider: providerArg(positionals[0]) } : {}),
     ...(typeof flags.profile === "string" ? { profile: profileArg(flags.profile) } : {}),
+    ...(flags["include-refresh"] === true ? { includeRefresh: true } : {}),
   };
 }
 
-async function validToken(ctx: CliContext, args: TokenSelectArgs): Promise<CredentialRecord> {
-  const { getValidToken } = await import("../flows/refresh.ts");
-  return await getValidToken(ctx, args);
+async function validToken(
+  ctx: CliContext,
+  args: TokenSelectArgs,
+): Promise<CredentialRecord & { refreshError?: { code: string; message: string } }> {
+  const { ensureValidToken } = await import("../flows/refresh.ts");
+  const outcome = await ensureValidToken(ctx, { provider: args.provider, profile: args.profile });
+  return outcome.refreshError === undefined
+    ? outcome.record
+    : { ...outcome.record, refreshError: outcome.refreshError };
 }
 
 function listRow(meta: ProfileMeta): Record<string, unknown> {
@@ -169,19 +192,20 @@ export async function runTokenList(argv: string[], ctx: CliContext): Promise<Com
 /** `clawauth token get`. */
 export async function runTokenGet(argv: string[], ctx: CliContext): Promise<CommandResult> {
   const args = parseTokenSelectArgs(argv, "token get");
-  const { meta, secret } = await validToken(ctx, args);
+  const { meta, secret, refreshError } = await validToken(ctx, args);
   const accessToken = secret.access_token ?? secret.key ?? null;
   const expiresAt = iso(secret.expires_at);
+  const refreshToken = args.includeRefresh === true ? secret.refresh_token ?? null : null;
   const token: Record<string, unknown> = {
     provider: meta.provider,
     access_token: accessToken,
-    refresh_token: secret.refresh_token ?? null,
+    refresh_token: refreshToken,
     token_type: secret.token_type ?? null,
     expires_at: expiresAt,
     scope: secret.scope ?? null,
     type: secret.type,
   };
-  const data = {
+  const data: Record<string, unknown> = {
     action: "get",
     account: meta.keychainAccount,
     profile: meta.id,
@@ -189,12 +213,15 @@ export async function runTokenGet(argv: string[], ctx: CliContext): Promise<Comm
     token_saved_at: secret.saved_at,
     expires_at: expiresAt,
   };
+  if (refreshError !== undefined) data.refreshError = refreshError;
   const human = [
     `provider: ${meta.provider}`,
     `account: ${meta.keychainAccount}`,
     `token_type: ${token.token_type ?? "-"}`,
     `access_token: ${accessToken ?? "-"}`,
-    `refresh_token: ${secret.refresh_token ?? "-"}`,
+    `refresh_token: ${
+      refreshToken ?? (secret.refresh_token ? "(stored; shown with --include-refresh)" : "-")
+    }`,
     `expires_at: ${expiresAt ?? "-"}`,
     `saved_at: ${secret.saved_at}`,
   ].join("\n");
@@ -220,8 +247,9 @@ export async function runTokenEnv(argv: string[], ctx: CliContext): Promise<Comm
     CLAWAUTH_PROVIDER: meta.provider,
     CLAWAUTH_ACCESS_TOKEN: secret.access_token ?? secret.key ?? "",
   };
-  if (secret.refresh_token) variables.CLAWAUTH_REFRESH_TOKEN = secret.refresh_token;
   variables.CLAWAUTH_TOKEN_TYPE = secret.token_type ?? "";
+  const expiresAt = iso(secret.expires_at);
+  if (expiresAt !== null) variables.CLAWAUTH_EXPIRES_AT = expiresAt;
   variables[`${providerEnvPrefix(meta.provider)}_ACCESS_TOKEN`] = variables.CLAWAUTH_ACCESS_TOKEN;
   const human = Object.entries(variables)
     .map(([name, value]) => `export ${name}=${shellQuote(value)}`)

@@ -16,8 +16,8 @@ import { openSealedJson } from "../../shared/seal.ts";
 import type { CliContext, CommandResult } from "../context.ts";
 import type { Keychain } from "../keychain/keychain.ts";
 import { lockPathFor, withLock } from "../lock.ts";
-import { maskTokenData } from "../output.ts";
-import { createServerClient, type ServerClient } from "../server_client.ts";
+import { maskSecret, maskTokenData } from "../output.ts";
+import { createServerClient, insecureHttpAllowed, type ServerClient } from "../server_client.ts";
 import {
   accountFromTokenData,
   CredentialStore,
@@ -39,6 +39,8 @@ export interface LoadedSession {
   material: SessionMaterial;
   signSecretKey: Uint8Array;
   boxSecretKey: Uint8Array;
+  /** The profile's refresh key (64-byte Ed25519), when `login start` made one (0.5+). */
+  refreshSecretKey?: Uint8Array;
   /** Server the session lives on (the one it was started on). */
   serverUrl: string;
   store: SessionStoreContext;
@@ -91,10 +93,19 @@ export async function loadLoginSession(
       { details: { sessionId } },
     );
   }
+  let refreshSecretKey: Uint8Array | undefined;
+  try {
+    refreshSecretKey = material.refreshSecretKey === undefined
+      ? undefined
+      : decodeBase64(material.refreshSecretKey);
+  } catch {
+    refreshSecretKey = undefined;
+  }
   return {
     material,
     signSecretKey,
     boxSecretKey,
+    ...(refreshSecretKey?.length === 64 ? { refreshSecretKey } : {}),
     serverUrl: material.server ?? ctx.serverUrl,
     store,
   };
@@ -102,7 +113,12 @@ export async function loadLoginSession(
 
 /** A server client for a loaded session (its own server, the context's fetch and clock). */
 export function clientFor(ctx: CliContext, session: LoadedSession): ServerClient {
-  return createServerClient({ serverUrl: session.serverUrl, fetch: ctx.fetch, now: ctx.now });
+  return createServerClient({
+    serverUrl: session.serverUrl,
+    fetch: ctx.fetch,
+    now: ctx.now,
+    allowInsecureHttp: insecureHttpAllowed(ctx.env),
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -268,7 +284,10 @@ export async function claimLoginSession(
         origin: "delegated",
         server: session.serverUrl,
         account: accountFromTokenData(tokenData),
-        secret: secretFromTokenData(provider, tokenData, now),
+        secret: {
+          ...secretFromTokenData(provider, tokenData, now),
+          ...boundRefreshFields(payload, session),
+        },
       });
       storedAccount = record.meta.account;
     }, { timeoutMs: STORE_LOCK_TIMEOUT_MS, now: ctx.now });
@@ -290,7 +309,10 @@ export async function claimLoginSession(
   }
   await removeQuietly(ctx, session);
 
-  const shown = options.reveal ? tokenData : maskTokenData(tokenData) as Record<string, unknown>;
+  // Even with --reveal, a refresh token is never shown: agents read this output.
+  const shown = options.reveal
+    ? hideRefreshTokens(tokenData)
+    : maskTokenData(tokenData) as Record<string, unknown>;
   const hasRefresh = typeof tokenData.refresh_token === "string" ||
     (isRecord(tokenData.authed_user) && typeof tokenData.authed_user.refresh_token === "string");
   const data: Record<string, unknown> = {
@@ -306,7 +328,38 @@ export async function claimLoginSession(
     `Token stored in the ${session.store.keychain.name} keychain: service ${ctx.keychainService}, account ${profileId}` +
     (hasRefresh ? "" : " (no refresh token: a new login is needed when it expires)"),
     `Use it: clawauth token get ${provider}${profile === "default" ? "" : ` --profile ${profile}`}`,
-    options.reveal ? `Token response:\n${JSON.stringify(tokenData, null, 2)}` : "",
+    options.reveal ? `Token response:\n${JSON.stringify(shown, null, 2)}` : "",
   ].filter((line) => line !== "").join("\n");
   return { data, human };
+}
+
+/**
+ * The binding the server sealed with the token and the session's refresh key, stored with
+ * the profile's secret; nothing when the server bound nothing (0.4 server, no refresh token).
+ */
+function boundRefreshFields(
+  payload: Record<string, unknown>,
+  session: LoadedSession,
+): { refresh_key?: string; refresh_binding?: string } {
+  const binding = payload.refreshBinding;
+  if (
+    typeof binding !== "string" || !/^v1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{43}$/.test(binding) ||
+    session.material.refreshSecretKey === undefined || session.refreshSecretKey === undefined
+  ) {
+    return {};
+  }
+  return { refresh_key: session.material.refreshSecretKey, refresh_binding: binding };
+}
+
+/** A copy of a token response with every `refresh_token` masked (nested ones too). */
+function hideRefreshTokens(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = key === "refresh_token" && typeof item === "string"
+      ? maskSecret(item)
+      : isRecord(item)
+      ? hideRefreshTokens(item)
+      : item;
+  }
+  return out;
 }

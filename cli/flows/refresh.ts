@@ -16,18 +16,14 @@
  * error says it was transient. Credentials are never deleted here.
  */
 
-import nacl from "tweetnacl";
 import { loadCustomProviders } from "../../providers/custom.ts";
 import { createRegistry } from "../../providers/registry.ts";
 import { resolveProviderSettings } from "../../providers/settings.ts";
 import { tokenRequest } from "../../providers/token_request.ts";
 import type { ProviderSettings, ProviderSpec } from "../../providers/types.ts";
-import { encodeBase64 } from "../../shared/base64.ts";
-import { ClawauthError, ERROR_CODES, isClawauthError } from "../../shared/errors.ts";
-import { openSealedJson } from "../../shared/seal.ts";
+import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import type { CliContext } from "../context.ts";
 import { lockPathFor, withLock } from "../lock.ts";
-import { createServerClient } from "../server_client.ts";
 import {
   accountFromTokenData,
   CredentialStore,
@@ -46,6 +42,7 @@ import type {
   ProfileMeta,
   RefreshState,
 } from "../store/types.ts";
+import { type GrantOutcome, needsLoginReason, refreshThroughServer } from "./delegated_refresh.ts";
 import { readLocalClient } from "./local_client.ts";
 
 /** Refresh when the access token expires within this margin (plus jitter). */
@@ -84,15 +81,13 @@ export interface ValidTokenOutcome {
   /**
    * `none`: the stored token was fine; `refreshed`: this call refreshed it; `peer`: another
    * process refreshed it while this one waited for the lock; `adopted`: a crashed refresher's
-   * saved result was adopted; `stale`: refresh failed transiently, the stored (still valid)
-   * token is returned.
+   * saved result was adopted; `stale`: the refresh failed (any reason), the stored, still
+   * valid token is returned and `refreshError` says why.
    */
   refresh: "none" | "refreshed" | "peer" | "adopted" | "stale";
+  /** Set with `stale`: the refresh's error code and message (a warning went to stderr). */
+  refreshError?: { code: string; message: string };
 }
-
-type GrantOutcome =
-  | { ok: true; tokenData: Record<string, unknown> }
-  | { ok: false; kind: "invalid_grant" | "transient" | "failed"; code: string; message: string };
 
 /** Returns a valid credential for the selected profile, refreshing it first when needed. */
 export async function getValidToken(
@@ -275,9 +270,11 @@ async function decideAndRefresh(
   const { meta, secret } = record;
   const now = ctx.now();
   if (meta.refresh.state === "needs_login") {
-    throw needsLoginError(
-      meta,
-      meta.refresh.reason ?? "the provider refused the stored refresh token",
+    return staleOrThrow(
+      ctx,
+      record,
+      needsLoginError(meta, meta.refresh.reason ?? "the provider refused the stored refresh token"),
+      options.force,
     );
   }
   if (meta.refresh.state !== "in_flight") {
@@ -338,9 +335,11 @@ async function refreshUnderLock(
     return await recoverInterruptedRefresh(ctx, store, current, options);
   }
   if (meta.refresh.state === "needs_login") {
-    throw needsLoginError(
-      meta,
-      meta.refresh.reason ?? "the provider refused the stored refresh token",
+    return staleOrThrow(
+      ctx,
+      current,
+      needsLoginError(meta, meta.refresh.reason ?? "the provider refused the stored refresh token"),
+      options.force,
     );
   }
   const now = ctx.now();
@@ -462,6 +461,7 @@ async function runRefresh(
       secret,
       secretFromTokenData(meta.provider, outcome.tokenData, ctx.now()),
     );
+    keepBinding(next, secret, outcome.refreshBinding);
     const account = accountFromTokenData(outcome.tokenData) ?? meta.account;
     let saved: CredentialRecord;
     try {
@@ -498,9 +498,11 @@ async function runRefresh(
     ctx.now(),
     outcome.kind === "transient",
   );
-  if (outcome.kind === "invalid_grant") {
+  if (outcome.kind === "invalid_grant" || outcome.kind === "needs_login") {
     const fixCommand = fixCommandFor(meta);
-    const reason = options.recovering
+    const reason = outcome.kind === "needs_login"
+      ? needsLoginReason(outcome.code, outcome.message)
+      : options.recovering
       ? `a refresh interrupted earlier may have spent the refresh token, and the provider now refuses it (${outcome.message})`
       : `the provider refused the refresh token (${outcome.message})`;
     const marked = withRefreshState(inFlight, {
@@ -510,29 +512,68 @@ async function runRefresh(
       lastError,
     });
     await writeProfileMeta(ctx.stateDir, marked);
-    throw needsLoginError(marked, reason);
+    return staleOrThrow(ctx, current, needsLoginError(marked, reason), options.force);
   }
 
   await writeProfileMeta(ctx.stateDir, withRefreshState(inFlight, { state: "idle", lastError }));
-  if (outcome.kind === "transient") {
-    if (!options.force && secret.expires_at !== undefined && secret.expires_at > ctx.now()) {
-      ctx.stderr(
-        `clawauth: refreshing ${meta.id} failed with a transient error (${outcome.message}); ` +
-          `using the stored token, valid until ${new Date(secret.expires_at).toISOString()}\n`,
-      );
-      return { record: current, refresh: "stale" };
-    }
-    throw new ClawauthError(
+  const error = outcome.kind === "transient"
+    ? new ClawauthError(
       ERROR_CODES.TRANSIENT,
       `refreshing ${meta.id} failed with a transient error (${outcome.message}); the stored credentials are unchanged, retry later`,
       { details: { profile: meta.id, transient: true } },
+    )
+    : new ClawauthError(
+      ERROR_CODES.REFRESH_FAILED,
+      `refreshing ${meta.id} failed (${outcome.message}); the stored credentials are unchanged`,
+      { details: { profile: meta.id } },
     );
-  }
-  throw new ClawauthError(
-    ERROR_CODES.REFRESH_FAILED,
-    `refreshing ${meta.id} failed (${outcome.message}); the stored credentials are unchanged`,
-    { details: { profile: meta.id } },
+  return staleOrThrow(ctx, current, error, options.force);
+}
+
+/**
+ * A failed refresh does not take a valid token away: unless the refresh was forced, a stored
+ * access token that has not expired yet is returned (`stale`) with a warning on stderr and
+ * the error in `refreshError`. Otherwise the error is thrown.
+ */
+function staleOrThrow(
+  ctx: CliContext,
+  record: CredentialRecord,
+  error: ClawauthError,
+  force: boolean,
+): ValidTokenOutcome {
+  const expiresAt = record.secret.expires_at;
+  const usable = record.secret.access_token !== undefined || record.secret.key !== undefined;
+  if (force || !usable || (expiresAt !== undefined && expiresAt <= ctx.now())) throw error;
+  ctx.stderr(
+    `clawauth: warning: ${error.message}; using the stored token${
+      expiresAt !== undefined ? `, valid until ${new Date(expiresAt).toISOString()}` : ""
+    }\n`,
   );
+  return {
+    record,
+    refresh: "stale",
+    refreshError: { code: error.code, message: error.message },
+  };
+}
+
+/**
+ * Carries the refresh key and binding over to the refreshed secret: the server's new binding
+ * when it sent one, else the old one as long as the refresh token did not change (a binding
+ * is for one refresh token).
+ */
+function keepBinding(
+  next: CredentialSecret,
+  old: CredentialSecret,
+  binding: string | undefined,
+): void {
+  if (old.refresh_key === undefined) return;
+  if (binding !== undefined) {
+    next.refresh_key = old.refresh_key;
+    next.refresh_binding = binding;
+  } else if (old.refresh_binding !== undefined && next.refresh_token === old.refresh_token) {
+    next.refresh_key = old.refresh_key;
+    next.refresh_binding = old.refresh_binding;
+  }
 }
 
 function withRefreshState(meta: ProfileMeta, refresh: RefreshState): ProfileMeta {
@@ -603,56 +644,7 @@ async function sendRefreshGrant(
     };
   }
 
-  const serverUrl = meta.server ?? ctx.serverUrl;
-  const keyPair = nacl.box.keyPair();
-  try {
-    const client = createServerClient({ serverUrl, fetch: ctx.fetch });
-    let response: { provider: string; blob: unknown };
-    try {
-      response = await client.refresh({
-        provider: meta.provider,
-        refreshToken,
-        boxPublicKey: encodeBase64(keyPair.publicKey),
-      });
-    } catch (error) {
-      return classifyServerError(error, serverUrl);
-    }
-    let payload: unknown;
-    try {
-      payload = openSealedJson(response.blob, keyPair.secretKey);
-    } catch (error) {
-      return {
-        ok: false,
-        kind: "failed",
-        code: ERROR_CODES.DECRYPT_FAILED,
-        message: error instanceof Error ? error.message : String(error),
-      };
-    }
-    const body = payload as { provider?: unknown; tokenData?: unknown };
-    if (typeof payload !== "object" || payload === null || body.provider !== meta.provider) {
-      return {
-        ok: false,
-        kind: "failed",
-        code: ERROR_CODES.PROVIDER_MISMATCH,
-        message: `the server's sealed answer is for provider ${
-          JSON.stringify(String(body?.provider ?? "")).slice(0, 70)
-        }, not ${meta.provider}`,
-      };
-    }
-    if (
-      typeof body.tokenData !== "object" || body.tokenData === null || Array.isArray(body.tokenData)
-    ) {
-      return {
-        ok: false,
-        kind: "failed",
-        code: ERROR_CODES.REFRESH_FAILED,
-        message: "the sealed answer has no tokenData",
-      };
-    }
-    return validateTokenData(body.tokenData as Record<string, unknown>);
-  } finally {
-    keyPair.secretKey.fill(0);
-  }
+  return await refreshThroughServer(ctx, record);
 }
 
 function validateTokenData(tokenData: Record<string, unknown>): GrantOutcome {
@@ -665,40 +657,6 @@ function validateTokenData(tokenData: Record<string, unknown>): GrantOutcome {
     };
   }
   return { ok: true, tokenData };
-}
-
-const TRANSIENT_SERVER_CODES: readonly string[] = [
-  ERROR_CODES.UPSTREAM_UNAVAILABLE,
-  ERROR_CODES.SERVER_UNREACHABLE,
-  ERROR_CODES.SERVER_ERROR,
-  ERROR_CODES.RATE_LIMITED,
-  ERROR_CODES.TRANSIENT,
-];
-
-function classifyServerError(error: unknown, serverUrl: string): GrantOutcome {
-  if (!isClawauthError(error)) {
-    return {
-      ok: false,
-      kind: "transient",
-      code: ERROR_CODES.SERVER_UNREACHABLE,
-      message: `clawauth server ${serverUrl} unreachable: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-    };
-  }
-  if (error.code === ERROR_CODES.INVALID_GRANT) {
-    return { ok: false, kind: "invalid_grant", code: error.code, message: error.message };
-  }
-  // The server says refresh_failed when the provider refused for another reason (e.g. its
-  // client credentials): retrying will not help, whatever the HTTP status suggests.
-  const transient = error.code !== ERROR_CODES.REFRESH_FAILED &&
-    (TRANSIENT_SERVER_CODES.includes(error.code) || error.details?.transient === true);
-  return {
-    ok: false,
-    kind: transient ? "transient" : "failed",
-    code: error.code,
-    message: error.message,
-  };
 }
 
 async function localClientFor(

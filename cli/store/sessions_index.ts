@@ -1,7 +1,8 @@
 /**
  * Login-session material. The secret keys live in the keychain under
  * `<sessionKeychainService>` / `<sessionId>` as the 0.4 JSON
- * `{provider, signSecretKey, boxSecretKey, createdAt, expiresIn}`; a non-secret index file
+ * `{provider, signSecretKey, boxSecretKey, createdAt, expiresIn}` (plus `refreshSecretKey`, the
+ * profile's future refresh key, since 0.5); a non-secret index file
  * `<stateDir>/sessions/<sessionId>.json` lets `clawauth sessions` list them.
  */
 import { join } from "node:path";
@@ -36,6 +37,8 @@ export interface SessionMaterial extends SessionIndexEntry {
   signSecretKey: string;
   /** base64 X25519 secret key (opens the sealed token). */
   boxSecretKey: string;
+  /** base64 Ed25519 secret key the claimed refresh token gets bound to (absent in 0.4 sessions). */
+  refreshSecretKey?: string;
 }
 
 const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
@@ -97,6 +100,9 @@ export async function saveSession(
     provider: session.provider,
     signSecretKey: session.signSecretKey,
     boxSecretKey: session.boxSecretKey,
+    ...(session.refreshSecretKey !== undefined
+      ? { refreshSecretKey: session.refreshSecretKey }
+      : {}),
     createdAt: session.createdAt,
     expiresIn: session.expiresIn,
   });
@@ -163,6 +169,7 @@ export async function loadSession(
     expiresIn: typeof raw.expiresIn === "number" ? raw.expiresIn : (entry?.expiresIn ?? 0),
     signSecretKey: raw.signSecretKey,
     boxSecretKey: raw.boxSecretKey,
+    ...(typeof raw.refreshSecretKey === "string" ? { refreshSecretKey: raw.refreshSecretKey } : {}),
   };
 }
 

@@ -34,6 +34,13 @@ export interface CredentialSecret {
   expires_at?: number;
   /** The secret of a pasted `token` or `api_key`. */
   key?: string;
+  /**
+   * Delegated tokens claimed from a 0.5 server: the profile's Ed25519 refresh key (tweetnacl
+   * 64-byte secret key, base64) that signs `/refresh` and `/revoke` proofs, and the server's
+   * binding of `refresh_token` to it (`v1.<kid>.<mac>`). Never printed.
+   */
+  refresh_key?: string;
+  refresh_binding?: string;
   /** ISO time the secret was written. */
   saved_at: string;
   /** Bumped on every write; lets a refresher see a peer already refreshed. */

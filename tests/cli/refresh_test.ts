@@ -357,6 +357,17 @@ Deno.test("an interrupted refresh whose grant spent the refresh token reports ne
       refreshToken: record.secret.refresh_token!,
     });
     assert.equal(spent.ok, true);
+    // The stored access token is still valid: it is returned, with the reason on the side.
+    const stale = await ensureValidToken(h.ctx, { provider: WORK });
+    assert.equal(stale.refresh, "stale");
+    assert.equal(stale.refreshError?.code, "needs_login");
+    assert.match(
+      stale.refreshError!.message,
+      /a refresh interrupted earlier may have spent the refresh token.*Run: clawauth login local fixture --profile work/,
+    );
+    assert.equal(stale.record.secret.access_token, record.secret.access_token);
+    // Once it expires, needs_login is the answer.
+    h.advance(2 * HOUR);
     await assert.rejects(
       getValidToken(h.ctx, { provider: WORK }),
       rejectsWith(
