@@ -10,7 +10,6 @@
  *   pbpaste | clawauth token paste anthropic --type api_key
  */
 
-import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import { parseCommandArgs, parseProfileName, parseProviderName, usageError } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
 import { formatDuration, parseDuration } from "../flows/duration.ts";
@@ -51,15 +50,29 @@ Examples:
   clawauth token refresh github --profile work --json
 `;
 
-export const TOKEN_RM_USAGE = `Usage: clawauth token rm <provider> [--profile <name>] [--json]
+export const TOKEN_RM_USAGE =
+  `Usage: clawauth token rm <provider> [--profile <name>] [--keep-remote] [--force] [--json]
 
-Removes a profile's secret (keychain) and metadata (state directory). Without --profile,
-removes <provider>:default; when that does not exist but other profiles do, names them.
+Revokes the token at the provider (delegated tokens through the server's signed /revoke,
+\`login local\` tokens directly), then removes the profile's secret (keychain) and metadata
+(state directory). Without --profile, removes <provider>:default; when that does not exist
+but other profiles do, names them. The output says what was revoked, or why not.
+
+If revocation fails for a reason that may pass (network, server or provider down), the
+profile is KEPT so it can still be revoked: run the command again, or add --force.
+
+Options:
+  --keep-remote   do not revoke; only forget the token on this machine
+  --force         remove locally even when revocation failed (the token stays valid there)
+
+JSON fields: action ("token_rm"), removed, profile, provider, keychainService,
+keychainAccount, revoked (boolean), revocation (revoked | skipped | unsupported |
+not_applicable | failed), revocationMessage.
 
 Examples:
   clawauth token rm github
   clawauth token rm github --profile personal
-  clawauth token rm github:personal
+  clawauth token rm github:personal --keep-remote
 `;
 
 export const TOKEN_STATUS_USAGE =
@@ -206,58 +219,50 @@ export async function runTokenRefresh(argv: string[], ctx: CliContext): Promise<
 export interface TokenRmArgs {
   provider: string;
   profile?: string;
+  keepRemote?: boolean;
+  force?: boolean;
 }
 
-/** Parses `token rm <provider> [--profile <name>]`. */
+/** Parses `token rm <provider> [--profile <name>] [--keep-remote] [--force]`. */
 export function parseTokenRmArgs(argv: string[]): TokenRmArgs {
   const { flags, positionals } = parseCommandArgs(argv, {
     command: "token rm",
-    flags: { profile: { type: "string", value: "name" } },
+    flags: {
+      profile: { type: "string", value: "name" },
+      "keep-remote": { type: "boolean" },
+      force: { type: "boolean" },
+    },
     positionals: ["provider"],
     required: 1,
   });
   return {
     provider: providerArg(positionals[0]),
     profile: flags.profile === undefined ? undefined : profileArg(String(flags.profile)),
+    ...(flags["keep-remote"] === true ? { keepRemote: true } : {}),
+    ...(flags.force === true ? { force: true } : {}),
   };
 }
 
-/** `clawauth token rm`. */
+/** `clawauth token rm` (the work is `removeToken` in cli/flows/remove_token.ts). */
 export async function runTokenRm(argv: string[], ctx: CliContext): Promise<CommandResult> {
   const args = parseTokenRmArgs(argv);
   const resolved = resolveProfileArgs(args);
   const provider = resolved.provider!;
   const id = resolved.profileId ?? `${provider}:default`;
-  const store = await openStore(ctx);
-
-  const removed = await withLock(lockPathFor(ctx.stateDir, id), async () => {
-    const meta = await readProfileMeta(ctx.stateDir, id);
-    const keychain = await ctx.keychain();
-    const secret = await keychain.get(ctx.keychainService, id);
-    if (meta === null && secret === null) return false;
-    await store.remove(id);
-    await removeLocalClient(ctx.stateDir, id);
-    return true;
+  const { removeToken } = await import("../flows/remove_token.ts");
+  const result = await removeToken(ctx, {
+    profileId: id,
+    keepRemote: args.keepRemote === true,
+    force: args.force === true,
   });
-  if (!removed) {
-    const others = (await listProfileMeta(ctx.stateDir, provider)).map((m) => m.id);
-    const hint = others.length > 0
-      ? `; stored profiles of ${provider}: ${others.join(", ")} (name one with --profile)`
-      : "";
-    throw new ClawauthError(ERROR_CODES.TOKEN_NOT_FOUND, `nothing stored for ${id}${hint}`, {
-      details: { profile: id },
-    });
-  }
   return {
     data: {
       action: "token_rm",
-      removed: true,
-      profile: id,
-      provider,
+      ...result,
       keychainService: ctx.keychainService,
       keychainAccount: id,
     },
-    human: `Removed ${id} (keychain secret and metadata).`,
+    human: `Removed ${id} (keychain secret and metadata); ${result.revocationMessage}.`,
   };
 }
 

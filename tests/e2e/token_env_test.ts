@@ -87,7 +87,7 @@ printf '%s' "$MY_IDP_ACCESS_TOKEN" > provider_access.out
     const read = (name: string) => Deno.readTextFile(join(work, name));
     assert.equal(await read("provider.out"), "my-idp");
     assert.equal(await read("access.out"), HOSTILE_ACCESS);
-    assert.equal(await read("refresh.out"), HOSTILE_REFRESH);
+    assert.equal(await read("refresh.out"), "", "token env never exports a refresh token");
     assert.equal(await read("type.out"), "Bearer");
     assert.equal(await read("provider_access.out"), HOSTILE_ACCESS);
     const created = [];
@@ -99,6 +99,7 @@ printf '%s' "$MY_IDP_ACCESS_TOKEN" > provider_access.out
       env: { CLAWAUTH_STATE_DIR: stateDir, CLAWAUTH_KEYCHAIN: "file", HOME: dir },
     });
     assert.equal(json.code, 0, json.stderr);
+    assert.ok(!json.stdout.includes(HOSTILE_REFRESH));
     assert.deepEqual(json.json(), {
       action: "env",
       account: "my-idp:default",
@@ -106,7 +107,6 @@ printf '%s' "$MY_IDP_ACCESS_TOKEN" > provider_access.out
       variables: {
         CLAWAUTH_PROVIDER: "my-idp",
         CLAWAUTH_ACCESS_TOKEN: HOSTILE_ACCESS,
-        CLAWAUTH_REFRESH_TOKEN: HOSTILE_REFRESH,
         CLAWAUTH_TOKEN_TYPE: "Bearer",
         MY_IDP_ACCESS_TOKEN: HOSTILE_ACCESS,
       },
@@ -116,7 +116,7 @@ printf '%s' "$MY_IDP_ACCESS_TOKEN" > provider_access.out
   }
 });
 
-Deno.test("token env leaves out CLAWAUTH_REFRESH_TOKEN when the token has none", async () => {
+Deno.test("token env exports the access token, its type and expiry only", async () => {
   const dir = await Deno.makeTempDir({ prefix: "clawauth-token-env-" });
   try {
     const stateDir = join(dir, "state");
@@ -129,7 +129,12 @@ Deno.test("token env leaves out CLAWAUTH_REFRESH_TOKEN when the token has none",
     await store.save({
       id: "github:default",
       origin: "delegated",
-      secret: { access_token: "gho_plain", token_type: "bearer" },
+      secret: {
+        access_token: "gho_plain",
+        refresh_token: "ghr_never_exported",
+        token_type: "bearer",
+        expires_at: Date.UTC(2030, 0, 1),
+      },
     });
     const result = await runCli(["token", "env", "github"], {
       env: { CLAWAUTH_STATE_DIR: stateDir, CLAWAUTH_KEYCHAIN: "file", HOME: dir },
@@ -141,6 +146,7 @@ Deno.test("token env leaves out CLAWAUTH_REFRESH_TOKEN when the token has none",
         "export CLAWAUTH_PROVIDER='github'",
         "export CLAWAUTH_ACCESS_TOKEN='gho_plain'",
         "export CLAWAUTH_TOKEN_TYPE='bearer'",
+        "export CLAWAUTH_EXPIRES_AT='2030-01-01T00:00:00.000Z'",
         "export GITHUB_ACCESS_TOKEN='gho_plain'",
         "",
       ].join("\n"),

@@ -88,7 +88,7 @@ Deno.test("profiles side by side: work and personal accounts of one provider, ch
 Deno.test("a revoked refresh token: `token get` reports needs-login with the command to run", async () => {
   await withUpstream(async ({ upstream, env }) => {
     await loginLocalCli(env, { profile: "work" });
-    const before = await makeExpiring(env, WORK);
+    const before = await makeExpiring(env, WORK, -1000);
     upstream.revokeRefreshTokens();
     const { result, error } = await tokenGet(env, WORK);
     assert.equal(result.code, 1);
