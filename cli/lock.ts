@@ -4,9 +4,10 @@
  * killed holder never blocks the next taker. The lock file is never deleted: deleting it
  * would let two processes lock two different inodes of the same path.
  */
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { ClawauthError } from "../shared/errors.ts";
 import { parseProfileId } from "./store/profiles.ts";
+import { checkOpenedFile, checkStateTree } from "./store/trusted_path.ts";
 
 /** Options of {@linkcode withLock}. */
 export interface WithLockOptions {
@@ -107,8 +108,7 @@ async function withFileLock<T>(
   options: WithLockOptions,
 ): Promise<T> {
   const { timeoutMs = 30_000, now = Date.now, onWait, sleep = defaultSleep } = options;
-  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
+  const file = await openLockFile(path);
   try {
     const started = now();
     let delay = FIRST_RETRY_MS;
@@ -136,6 +136,34 @@ async function withFileLock<T>(
   } finally {
     file.close();
   }
+}
+
+/** The state directory a lock path lives in (`<root>/locks/<provider>/<name>.lock`), else its directory. */
+function lockRootOf(path: string): string {
+  const providerDir = dirname(path);
+  return basename(dirname(providerDir)) === "locks" ? dirname(dirname(providerDir)) : providerDir;
+}
+
+/**
+ * Opens (creating 0600 when missing) a lock file without following a planted symlink: the
+ * state tree is checked, a new file is created with `createNew` (O_EXCL never follows links),
+ * an existing one is opened and then compared with a fresh lstat (store/trusted_path.ts), all
+ * before the lock is taken and the file truncated.
+ */
+async function openLockFile(path: string): Promise<Deno.FsFile> {
+  const root = lockRootOf(path);
+  await checkStateTree(root, path);
+  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await checkStateTree(root, path);
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true, write: true, createNew: true, mode: 0o600 });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    file = await Deno.open(path, { read: true, write: true });
+  }
+  await checkOpenedFile(path, file);
+  return file;
 }
 
 /** The lock file of one profile: `<stateDir>/locks/<provider>/<name>.lock`. */

@@ -3,7 +3,27 @@
  * never a half-written one, even when the writer is killed.
  */
 import { basename, dirname, join } from "node:path";
-import { ClawauthError } from "../../shared/errors.ts";
+import { ClawauthError, isClawauthError } from "../../shared/errors.ts";
+import { checkOpenedFile, checkTrustedPath } from "./trusted_path.ts";
+
+async function readAll(file: Deno.FsFile): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const buffer = new Uint8Array(64 * 1024);
+  for (;;) {
+    const n = await file.read(buffer);
+    if (n === null) break;
+    chunks.push(buffer.slice(0, n));
+    total += n;
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
 
 /** Options of {@linkcode writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
@@ -35,6 +55,9 @@ export async function writeFileAtomic(
   const temp = join(dir, `.${basename(path)}.${Deno.pid}.${randomSuffix()}.tmp`);
   try {
     await ensureDir(dir);
+    // The directory must be ours; the temp file is created O_EXCL (never through a link) and
+    // the rename replaces a link at `path` rather than writing through it.
+    await checkTrustedPath(dir, "directory");
     const file = await Deno.open(temp, { write: true, createNew: true, mode });
     try {
       const bytes = new TextEncoder().encode(text);
@@ -48,6 +71,7 @@ export async function writeFileAtomic(
     await Deno.rename(temp, path);
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
+    if (isClawauthError(error)) throw error;
     throw new ClawauthError(
       "storage_failed",
       `could not write ${path}: ${(error as Error).message}`,
@@ -62,10 +86,21 @@ export async function writeFileAtomic(
  */
 export async function readJsonFile(path: string): Promise<unknown | null> {
   let text: string;
+  // A linked, foreign or writable-by-others file (or directory) is refused, not read; the
+  // opened file is compared with the path so a link swapped in meanwhile is caught too.
+  if (!await checkTrustedPath(path, "file")) return null;
+  await checkTrustedPath(dirname(path), "directory");
   try {
-    text = await Deno.readTextFile(path);
+    const file = await Deno.open(path, { read: true });
+    await checkOpenedFile(path, file);
+    try {
+      text = new TextDecoder().decode(await readAll(file));
+    } finally {
+      file.close();
+    }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
+    if (isClawauthError(error)) throw error;
     throw new ClawauthError(
       "storage_failed",
       `could not read ${path}: ${(error as Error).message}`,

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ClawauthError } from "../../shared/errors.ts";
 import type { ProfileMeta } from "./types.ts";
 import { readJsonFile, removeFileIfExists, writeFileAtomic } from "./atomic_write.ts";
+import { checkStateTree } from "./trusted_path.ts";
 
 /** A parsed `provider:name` profile id. */
 export interface ProfileId {
@@ -108,6 +109,7 @@ export async function readProfileMeta(
 ): Promise<ProfileMeta | null> {
   const parsed = parseProfileId(id);
   const path = metaPath(stateDir, parsed);
+  await checkStateTree(stateDir, path);
   const raw = await readJsonFile(path);
   if (raw === null) return null;
   const meta = checkMeta(raw, path, parsed);
@@ -125,7 +127,9 @@ export async function writeProfileMeta(stateDir: string, meta: ProfileMeta): Pro
       `profile metadata id '${meta.id}' does not match provider '${meta.provider}' and name '${meta.name}'`,
     );
   }
-  await writeFileAtomic(metaPath(stateDir, parsed), JSON.stringify(meta, null, 2) + "\n");
+  const path = metaPath(stateDir, parsed);
+  await checkStateTree(stateDir, path);
+  await writeFileAtomic(path, JSON.stringify(meta, null, 2) + "\n");
 }
 
 /** Deletes a profile's metadata and last-used time; resolves when they did not exist. */

@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic_write.ts";
+import { checkStateTree } from "./trusted_path.ts";
 
 /** What a recovery file holds. */
 export interface RecoveryInput {
@@ -45,6 +46,7 @@ export async function writeRecoveryFile(stateDir: string, input: RecoveryInput):
   ) + "\n";
   const path = join(stateDir, "recovery", name);
   try {
+    await checkStateTree(stateDir, path);
     await writeFileAtomic(path, content, { mode: 0o600 });
     return path;
   } catch (error) {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ClawauthError, isClawauthError } from "../../shared/errors.ts";
 import type { Keychain } from "../keychain/keychain.ts";
 import { readJsonFile, removeFileIfExists, writeFileAtomic } from "./atomic_write.ts";
+import { checkStateTree } from "./trusted_path.ts";
 
 /** What the session functions need from the CLI context. */
 export interface SessionStoreContext {
@@ -119,6 +120,7 @@ export async function saveSession(
     createdAt: session.createdAt,
     expiresIn: session.expiresIn,
   };
+  await checkStateTree(ctx.stateDir, indexPath(ctx.stateDir, session.sessionId));
   await writeFileAtomic(
     indexPath(ctx.stateDir, session.sessionId),
     JSON.stringify(entry, null, 2) + "\n",
@@ -156,6 +158,7 @@ export async function loadSession(
       `the keychain entry of session ${sessionId} is not valid; run 'clawauth session-rm ${sessionId}' and start a new login`,
     );
   }
+  await checkStateTree(ctx.stateDir, indexPath(ctx.stateDir, sessionId));
   const entry = toEntry(await readJsonFile(indexPath(ctx.stateDir, sessionId)));
   const createdAt = typeof raw.createdAt === "string" || typeof raw.createdAt === "number"
     ? raw.createdAt
