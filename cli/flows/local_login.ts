@@ -2,8 +2,9 @@
  * Local PKCE login for public clients (the seeds' loopback flow): S256 challenge, a random
  * `state` separate from the verifier, a loopback listener on the redirect URI's address and,
  * at the same time, a paste fallback on stdin (a full redirect URL, `code=…&state=…`, or
- * `code#state`) for headless or remote machines. The first valid answer wins; a mismatched
- * `state` is refused. Then the code is exchanged at the provider with `code_verifier` and no
+ * `code#state`) for headless or remote machines. The first valid answer wins; a request to
+ * the listener with a missing or wrong `state` is answered 400 and ignored (the login keeps
+ * waiting), a pasted one is refused. Then the code is exchanged at the provider with `code_verifier` and no
  * client secret.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3 (loopback redirect, any port)
@@ -299,6 +300,16 @@ export async function runLocalLogin(options: LocalLoginOptions): Promise<LocalLo
           return page(409, "Already finished", "This login already finished; close this tab.");
         }
         const params = parseRedirectInput(url.toString()) ?? {};
+        // Anyone on this machine (or a web page) can send a request here: one without this
+        // login's state is answered and ignored, and the login keeps waiting for the real one.
+        if (params.state === undefined || !timingSafeEqualStrings(params.state, state)) {
+          return page(
+            400,
+            "clawauth: not this login",
+            "This request does not belong to the login in progress and was ignored. " +
+              "Finish signing in from the link the command printed.",
+          );
+        }
         try {
           const code = codeFromRedirect(params, state);
           finish({ code, via: "callback" });

@@ -406,3 +406,38 @@ Deno.test("login local fails at once when its port is taken and stdin ends witho
     await upstream.close();
   }
 });
+
+Deno.test("login local: a request to the listener with a wrong or missing state is ignored and the login keeps waiting", async () => {
+  const upstream = await startOidcUpstream({ redirectUris: [] });
+  const h = await createHarness({ env: { CLAWAUTH_PROVIDERS: publicClientProviders(upstream) } });
+  const stdin = testStdin();
+  const running = runLoginLocal(
+    [FIXTURE_PROVIDER, "--no-browser", "--timeout", "30"],
+    h.withStdin(stdin.readable),
+  );
+  try {
+    const url = await until(() => authorizeUrlFrom(h.stderrText()), { what: "authorize URL" });
+    const { callbackUrl } = await authorizeOverHttp(url);
+    // Forged requests from a local attacker: another state, no state, an error without state.
+    for (
+      const query of ["code=forged&state=not-this-login", "code=forged", "error=access_denied"]
+    ) {
+      const forged = new URL(callbackUrl);
+      forged.search = `?${query}`;
+      const response = await fetch(forged);
+      assert.equal(response.status, 400, query);
+      assert.match(await response.text(), /ignored/);
+    }
+    const real = await fetch(callbackUrl);
+    assert.equal(real.status, 200);
+    await real.body?.cancel();
+    const result = await running;
+    assert.equal(result.data.status, "completed");
+    assert.equal(upstream.counts.authorizationCodeGrants, 1, "the forged codes were never sent");
+  } finally {
+    await stdin.close();
+    await running.catch(() => {});
+    await h.cleanup();
+    await upstream.close();
+  }
+});
