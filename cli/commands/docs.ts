@@ -53,6 +53,13 @@ Rules for agents
 - Do not block by default; use \`login wait\` only when blocking is acceptable.
 - Never show raw tokens in user-visible chat; \`login claim\` masks them unless --reveal.
 - Export tokens into a shell only for the command that needs them.
+- You never need a refresh token: clawauth refreshes for you. \`token get\` prints
+  refresh_token: null (\`--include-refresh\` only for a human who asks), \`token env\` exports
+  none, and a refresh token works at the server only with this machine's key anyway.
+- \`token get\` may answer with refreshError and exit 0: the refresh failed but the stored
+  token is still valid; use it, and mention the warning if it persists.
+- \`clawauth token rm <provider>\` revokes at the provider, then forgets the token
+  (\`--keep-remote\` only forgets it).
 - Do not run \`npx clawauth@latest\` autonomously; use the operator's pinned version.
 
 Errors and exit codes
@@ -68,7 +75,9 @@ Errors and exit codes
   invalid_timestamp (fix the clock), replay_detected, rate_limited, server_unreachable,
   server_error, decrypt_failed, provider_mismatch, storage_failed, keychain_unavailable,
   keychain_timeout, token_not_found, needs_login (the message names the command to run),
-  transient_error (retry later; also a \`login wait\` timeout), lock_timeout.
+  transient_error (retry later; also a \`login wait\` timeout), lock_timeout,
+  revoke_failed (\`token rm\` kept the profile: retry), unsafe_state_dir (fix the path as
+  the message says), insecure_transport (use the https:// server URL).
 - No token is lost: \`login claim\` checks storage before the one-time claim. If storing
   still fails afterwards, the error (code storage_failed) names a 0600 recovery file
   holding the token (field recoveryFile).
