@@ -4,6 +4,8 @@
 // signatures, nonces or the sealed blob.
 
 import assert from "node:assert/strict";
+import nacl from "tweetnacl";
+import { createProofHeaders } from "../../shared/refresh_proof.ts";
 import { signRequest } from "../../shared/sign_request.ts";
 import { encodeBase64 } from "../../shared/base64.ts";
 import type { SealedTokenPayload } from "../../shared/wire.ts";
@@ -52,6 +54,8 @@ Deno.test("server logs: one JSON line per request, and no token, code, state, se
   try {
     upstream.addRedirectUri(`${server.url}/callback`);
     const keys = await createClientKeys();
+    const refreshKey = nacl.sign.keyPair();
+    secrets.set("refreshKey", encodeBase64(refreshKey.publicKey));
     secrets.set("verifyKey", keys.verifyKey);
     secrets.set("boxPublicKey", keys.boxPublicKey);
     secrets.set("box secret key", encodeBase64(keys.box.secretKey));
@@ -67,6 +71,7 @@ Deno.test("server logs: one JSON line per request, and no token, code, state, se
         provider: PROVIDER,
         verifyKey: keys.verifyKey,
         boxPublicKey: keys.boxPublicKey,
+        refreshKey: encodeBase64(refreshKey.publicKey),
       }),
     });
     const init = await initResponse.json();
@@ -124,28 +129,38 @@ Deno.test("server logs: one JSON line per request, and no token, code, state, se
     addTokenSecrets(secrets, "login", payload);
     await (await sendSigned("claim", sessionId, { key: keys.signKey })).body?.cancel();
 
-    const refreshResponse = await send("/refresh", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
+    assert.ok(payload.refreshBinding, "the claim carried a binding");
+    secrets.set("login refreshBinding", payload.refreshBinding!);
+    const boundRefresh = async () => {
+      const body = JSON.stringify({
         provider: PROVIDER,
         refreshToken: payload.tokenData.refresh_token,
+        refreshBinding: payload.refreshBinding,
         boxPublicKey: keys.boxPublicKey,
-      }),
-    });
+      });
+      const proof = await createProofHeaders(refreshKey.secretKey, {
+        method: "POST",
+        url: `${server.url}/refresh`,
+        body,
+        now: Date.now(),
+      });
+      secrets.set(`proof signature #${sent.length}`, proof["x-proof-signature"]);
+      secrets.set(`proof jti #${sent.length}`, proof["x-proof-jti"]);
+      secrets.set(`proof body hash #${sent.length}`, proof["x-proof-body"]);
+      return await send("/refresh", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...proof },
+        body,
+      });
+    };
+    const refreshResponse = await boundRefresh();
     const refreshed = await refreshResponse.json();
     assert.equal(refreshResponse.status, 200, JSON.stringify(refreshed));
-    addTokenSecrets(secrets, "refresh", openBlob(refreshed.blob, keys));
+    const refreshedPayload = openBlob(refreshed.blob, keys);
+    addTokenSecrets(secrets, "refresh", refreshedPayload);
+    secrets.set("refresh refreshBinding", refreshedPayload.refreshBinding!);
     // The spent refresh token again: invalid_grant, and its value stays out of the log too.
-    const spent = await send("/refresh", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        provider: PROVIDER,
-        refreshToken: payload.tokenData.refresh_token,
-        boxPublicKey: keys.boxPublicKey,
-      }),
-    });
+    const spent = await boundRefresh();
     await spent.body?.cancel();
     assert.equal(spent.status, 400);
   } finally {
