@@ -81,6 +81,8 @@ Deno.test("a full flow through the server process leaves no secret in its output
   const server = await startServerProcess({
     env: {
       STATE_SIGNING_SECRET: STATE_SECRET,
+      // Legacy unbound refresh; the bound one's output is checked in e2e/log_hygiene_test.ts.
+      CLAWAUTH_ALLOW_UNBOUND_REFRESH: "1",
       CLAWAUTH_PROVIDERS: JSON.stringify([{
         name: "demo",
         type: "oidc",
