@@ -86,7 +86,7 @@ Deno.test("kill -9 after marking the refresh in flight: a waiting peer takes ove
 
 Deno.test("kill -9 after the grant spent the refresh token: the next `token get` reports needs-login clearly, record intact", async () => {
   await scenario(async ({ upstream, env }) => {
-    const before = await makeExpiring(env, ID);
+    const before = await makeExpiring(env, ID, -1000); // expired: a still-valid one would be returned
     const holder = await startCli(["token", "get", ID, "--json"], {
       env: { ...env, CLAWAUTH_TEST_PAUSE_AFTER_GRANT_MS: "120000" },
     });

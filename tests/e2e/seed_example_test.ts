@@ -96,7 +96,9 @@ Deno.test("the seed's simplest end-to-end example runs verbatim (Linux keychain,
     assert.equal(get.account, `${PROVIDER}:default`);
     assert.equal(get.token.provider, PROVIDER);
     assert.equal(typeof get.token.access_token, "string");
-    assert.equal(typeof get.token.refresh_token, "string");
+    // The contract's field is there; its value is null: no raw refresh token in agent output.
+    assert.ok("refresh_token" in get.token);
+    assert.equal(get.token.refresh_token, null);
     assert.equal(get.token.token_type, "Bearer");
     assert.ok(!Number.isNaN(Date.parse(get.token_saved_at)));
     assert.ok(!claim.tokenData.access_token.includes(get.token.access_token));
