@@ -79,7 +79,9 @@ export function parseApiArgs(argv: string[]): ApiArgs {
     const name = colon === -1 ? "" : value.slice(0, colon).trim();
     if (!HEADER_NAME.test(name)) {
       throw usageError(
-        `-H needs 'Name: value': got ${JSON.stringify(value.slice(0, 60))}; run \`clawauth api --help\``,
+        `-H needs 'Name: value': got ${
+          JSON.stringify(value.slice(0, 60))
+        }; run \`clawauth api --help\``,
       );
     }
     headers.push([name, value.slice(colon + 1).trim()]);
@@ -104,12 +106,12 @@ export function parseApiArgs(argv: string[]): ApiArgs {
     ? "POST"
     : "GET";
   if (!/^[A-Z]{1,20}$/.test(method)) {
-    throw usageError(`-X must be an HTTP method such as GET or POST: got ${JSON.stringify(method)}`);
+    throw usageError(
+      `-X must be an HTTP method such as GET or POST: got ${JSON.stringify(method)}`,
+    );
   }
   return {
-    provider: positionals[0].includes(":")
-      ? positionals[0]
-      : parseProviderName(positionals[0]),
+    provider: positionals[0].includes(":") ? positionals[0] : parseProviderName(positionals[0]),
     ...(typeof flags.profile === "string" ? { profile: parseProfileName(flags.profile) } : {}),
     target: positionals[1],
     method,

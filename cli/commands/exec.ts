@@ -10,8 +10,7 @@ import { parseProfileName, parseProviderName, usageError } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
 import { envPrefix } from "../flows/agent_spec.ts";
 
-export const EXEC_USAGE =
-  `Usage: clawauth exec <provider> [--profile <name>] -- <command> [args...]
+export const EXEC_USAGE = `Usage: clawauth exec <provider> [--profile <name>] -- <command> [args...]
 
 Runs <command> with a valid access token (refreshed first when about to expire) in that
 command's environment only. The token is never printed and never put on a command line.

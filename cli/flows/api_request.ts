@@ -102,7 +102,9 @@ async function readCapped(
   response: Response,
   max: number | undefined,
 ): Promise<{ body: Uint8Array; truncated: boolean }> {
-  if (max === undefined) return { body: new Uint8Array(await response.arrayBuffer()), truncated: false };
+  if (max === undefined) {
+    return { body: new Uint8Array(await response.arrayBuffer()), truncated: false };
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   let truncated = false;
@@ -186,7 +188,10 @@ async function send(
         `clawauth: following a redirect to ${next.protocol}//${next.host} without the token\n`,
       );
     }
-    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
+    if (
+      response.status === 303 ||
+      ((response.status === 301 || response.status === 302) && method === "POST")
+    ) {
       method = "GET";
       body = undefined;
     }
@@ -204,7 +209,10 @@ async function send(
  * `api_not_configured` when the provider has no API base, and the token errors of
  * `getValidToken` (token_not_found, needs_login, transient_error).
  */
-export async function apiRequest(ctx: CliContext, options: ApiRequestOptions): Promise<ApiResponse> {
+export async function apiRequest(
+  ctx: CliContext,
+  options: ApiRequestOptions,
+): Promise<ApiResponse> {
   const providerName = options.provider.split(":")[0];
   const spec = await resolveAgentSpec(ctx, providerName);
   if (!spec.api) {
@@ -230,7 +238,11 @@ export async function apiRequest(ctx: CliContext, options: ApiRequestOptions): P
   const method = options.method.toUpperCase();
   const request = { method, headers, body: options.body };
   const authHeader = () => record ? `Bearer ${accessTokenOf(record)}` : undefined;
-  let attempt = await send(ctx, url, request, { header: authHeader(), api, provider: providerName });
+  let attempt = await send(ctx, url, request, {
+    header: authHeader(),
+    api,
+    provider: providerName,
+  });
   let refreshed = false;
   if (attempt.response.status === 401 && record !== null && record.secret.refresh_token) {
     try {
@@ -243,7 +255,11 @@ export async function apiRequest(ctx: CliContext, options: ApiRequestOptions): P
     }
     if (refreshed) {
       await attempt.response.body?.cancel().catch(() => {});
-      attempt = await send(ctx, url, request, { header: authHeader(), api, provider: providerName });
+      attempt = await send(ctx, url, request, {
+        header: authHeader(),
+        api,
+        provider: providerName,
+      });
     }
   }
   const { body, truncated } = await readCapped(attempt.response, options.maxBodyBytes);

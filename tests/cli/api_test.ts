@@ -64,7 +64,8 @@ async function withLogin(fn: (s: Setup) => Promise<void>): Promise<void> {
       upstream,
       h,
       env,
-      accessToken: async () => (await store.load(`${FIXTURE_PROVIDER}:default`))!.secret.access_token!,
+      accessToken: async () =>
+        (await store.load(`${FIXTURE_PROVIDER}:default`))!.secret.access_token!,
       api: (argv, extraEnv = {}) =>
         runMain(["api", FIXTURE_PROVIDER, ...argv], {
           env: { ...env, ...extraEnv },
@@ -183,7 +184,10 @@ Deno.test("api on HTTP >= 400: body on stdout, one line on stderr, exit 1; --jso
     assert.equal(plain.code, 1);
     assert.ok(plain.stdout.length > 0, "the error body still goes to stdout");
     assert.equal(plain.stderr.trim().split("\n").length, 1);
-    assert.match(plain.stderr, /HTTP 404 from GET http:\/\/127\.0\.0\.1:\d+\/no-such-endpoint \(http_error\)/);
+    assert.match(
+      plain.stderr,
+      /HTTP 404 from GET http:\/\/127\.0\.0\.1:\d+\/no-such-endpoint \(http_error\)/,
+    );
 
     const json = await api(["/no-such-endpoint", "--json"]);
     assert.equal(json.code, 1);
@@ -208,7 +212,10 @@ Deno.test("resolveApiUrl keeps the base path; isAllowedApiUrl compares exact hos
   assert.equal(resolveApiUrl("user?x=1", api).href, "https://gitlab.example/api/v4/user?x=1");
   assert.equal(resolveApiUrl("//evil.example/x", api).host, "gitlab.example");
   assert.ok(isAllowedApiUrl(new URL("https://gitlab.example/x"), api));
-  assert.ok(!isAllowedApiUrl(new URL("http://gitlab.example/x"), api), "no plain http off loopback");
+  assert.ok(
+    !isAllowedApiUrl(new URL("http://gitlab.example/x"), api),
+    "no plain http off loopback",
+  );
   assert.ok(!isAllowedApiUrl(new URL("https://gitlab.example:8443/x"), api));
   assert.ok(!isAllowedApiUrl(new URL("https://gitlab.example.evil.example/x"), api));
   assert.ok(!isAllowedApiUrl(new URL("https://u:p@gitlab.example/x"), api));

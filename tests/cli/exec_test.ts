@@ -118,7 +118,11 @@ Deno.test("exec refuses to run inside another exec", async () => {
       env: { ...env, CLAWAUTH_EXEC: "my-idp:default" },
     });
     assert.equal(result.code, 1);
-    assert.equal(result.stdout, "", "the child never ran; the error goes to stderr (no --json before --)");
+    assert.equal(
+      result.stdout,
+      "",
+      "the child never ran; the error goes to stderr (no --json before --)",
+    );
     assert.match(result.stderr, /already inside `clawauth exec`.*\(exec_nested\)/);
   } finally {
     await Deno.remove(dir, { recursive: true });
