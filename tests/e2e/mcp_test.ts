@@ -5,7 +5,6 @@
 //
 // Set CLAWAUTH_MCP_TRANSCRIPT=<file> to keep the session transcript (tool calls and results).
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { FileKeychain } from "../../cli/keychain/file.ts";
