@@ -3,7 +3,7 @@
  * with `isError: true`; and a last scrub that drops every field that can hold a token, so no
  * tool result carries an access or refresh token even if a command's data grows one.
  */
-import { isClawauthError } from "../../shared/errors.ts";
+import { renderError } from "../output.ts";
 
 /** What a tool handler returns (the SDK's CallToolResult shape, the parts we use). */
 export interface ToolResult {
@@ -41,14 +41,15 @@ export function ok(data: Record<string, unknown>, summary?: string): ToolResult 
   };
 }
 
-/** A failed result (`isError: true`) with the CLI's error shape `{ error: { code, message } }`. */
+/**
+ * A failed result (`isError: true`) with the CLI's one error shape `{ error: { code, message,
+ * … } }`, rendered by the same function as `--json` errors (cli/output.ts).
+ */
 export function failed(error: unknown, extra: Record<string, unknown> = {}): ToolResult {
-  const body = isClawauthError(error)
-    ? { code: error.code, message: error.message, ...scrub(error.details) as object }
-    : {
-      code: "internal_error",
-      message: `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-    };
+  const rendered = JSON.parse(renderError(error, true).text) as {
+    error: { code: string; message: string };
+  };
+  const body = rendered.error;
   const data = scrub({ ...extra, error: body }) as Record<string, unknown>;
   return {
     content: [{ type: "text", text: `${body.code}: ${body.message}` }],

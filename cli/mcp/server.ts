@@ -179,33 +179,33 @@ export function createMcpServer(cliCtx: CliContext): McpServer {
           next: "The human has not approved yet. Keep working and call check_access again later.",
         });
       }
-      if (status.status !== "completed") {
-        return failed(
-          new ClawauthError(ERROR_CODES.SESSION_FAILED, String(status.error ?? "login failed")),
-          {
-            ...pick(status, ["sessionId", "status", "provider"]),
-            next: "Start a new login with request_access.",
-          },
-        );
-      }
+      // completed: claim now; error: the claim reports it and drops the session's local keys.
       const claim = (await runLoginClaim([sessionId], ctx)).data;
-      const result = {
-        ...pick(claim, [
-          "sessionId",
-          "status",
-          "provider",
-          "profile",
-          "account",
-          "identity",
-          "storedInKeychain",
-        ]),
-        next: claim.status === "completed"
-          ? `Access granted. Use call_api with provider ${claim.provider}.`
-          : "Not claimable yet; check again later.",
-      };
-      return claim.status === "error"
-        ? failed(new ClawauthError(ERROR_CODES.SESSION_FAILED, String(claim.error)), result)
-        : ok(result);
+      const result = pick(claim, [
+        "sessionId",
+        "status",
+        "provider",
+        "profile",
+        "account",
+        "identity",
+        "storedInKeychain",
+      ]);
+      if (claim.status === "completed") {
+        return ok({
+          ...result,
+          next: `Access granted. Use call_api with provider ${claim.provider}.`,
+        });
+      }
+      if (claim.status === "pending") {
+        return ok({ ...result, next: "Not claimable yet; call check_access again later." });
+      }
+      return failed(
+        new ClawauthError(
+          ERROR_CODES.SESSION_FAILED,
+          String(claim.error ?? status.error ?? "login failed"),
+        ),
+        { ...result, next: "Start a new login with request_access." },
+      );
     }));
 
   server.registerTool("list_accounts", {

@@ -125,6 +125,18 @@ Deno.test("mcp: a complete flow over stdio with the SDK client; no tool result h
     const unknown = await call("check_access", { sessionId });
     assert.equal(unknown.isError, true, "a claimed session is gone");
 
+    // A login the human refuses: check_access reports it as a failed result.
+    const second = await call("request_access", { provider: PROVIDER });
+    const denied = await completeLoginInBrowser(browser, second.structuredContent.shortAuthUrl, {
+      account: "alice",
+      consent: "deny",
+    });
+    assert.ok(denied.status !== undefined);
+    const refused = await call("check_access", { sessionId: second.structuredContent.sessionId });
+    assert.equal(refused.isError, true, JSON.stringify(refused));
+    assert.equal(refused.structuredContent.status, "error");
+    assert.equal(refused.structuredContent.error.code, "session_failed");
+
     // Not one token the provider issued, whole or its first 12 characters, in any result.
     const text = JSON.stringify(transcript);
     for (const token of issued) {
