@@ -244,7 +244,10 @@ export async function apiRequest(
     provider: providerName,
   });
   let refreshed = false;
-  if (attempt.response.status === 401 && record !== null && record.secret.refresh_token) {
+  if (
+    attempt.response.status === 401 && record !== null && record.secret.refresh_token &&
+    isAllowedApiUrl(attempt.url, api)
+  ) {
     try {
       record = (await ensureValidToken(ctx, { ...select, profile: record.meta.id, force: true }))
         .record;

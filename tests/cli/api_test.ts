@@ -243,3 +243,64 @@ Deno.test("api parses -X, repeated -H, -d and refuses bad headers", async () => 
 });
 
 export type { Json };
+
+Deno.test("api sends -X, -H, -d and --input bodies (JSON gets its content type); the token never goes to stdout", async () => {
+  const { MemoryKeychain } = await import("../../cli/keychain/memory.ts");
+  const seen: Array<{ method: string; type: string | null; body: string; custom: string | null }> =
+    [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    seen.push({
+      method: req.method,
+      type: req.headers.get("content-type"),
+      body: await req.text(),
+      custom: req.headers.get("x-custom"),
+    });
+    return Response.json({ ok: true });
+  });
+  const dir = await Deno.makeTempDir({ prefix: "clawauth-api-" });
+  const keychain = new MemoryKeychain();
+  const env = {
+    CLAWAUTH_STATE_DIR: `${dir}/state`,
+    CLAWAUTH_API_BASE_ECHO: `http://127.0.0.1:${server.addr.port}/v1`,
+  };
+  try {
+    await new CredentialStore({
+      keychain,
+      stateDir: env.CLAWAUTH_STATE_DIR,
+      keychainService: "clawauth",
+      now: Date.now,
+    })
+      .save({
+        id: "echo:default",
+        origin: "pasted",
+        secret: { access_token: "pasted-secret-value-0123456789" },
+      });
+    const input = `${dir}/body.json`;
+    await Deno.writeTextFile(input, '{"from":"file"}');
+    const a = await runMain([
+      "api",
+      "echo",
+      "items",
+      "-X",
+      "put",
+      "-H",
+      "X-Custom: yes",
+      "-d",
+      '{"a":1}',
+    ], { env, keychain });
+    assert.equal(a.code, 0, a.stderr);
+    const b = await runMain(["api", "echo", "/items", "--input", input], { env, keychain });
+    assert.equal(b.code, 0, b.stderr);
+    const c = await runMain(["api", "echo", "/items", "-d", "plain text"], { env, keychain });
+    assert.equal(c.code, 0, c.stderr);
+    assert.deepEqual(seen, [
+      { method: "PUT", type: "application/json", body: '{"a":1}', custom: "yes" },
+      { method: "POST", type: "application/json", body: '{"from":"file"}', custom: null },
+      { method: "POST", type: null, body: "plain text", custom: null },
+    ]);
+    for (const r of [a, b, c]) assert.ok(!r.stdout.includes("pasted-secret-value"));
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
