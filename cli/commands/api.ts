@@ -10,6 +10,7 @@ import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import { parseCommandArgs, parseProfileName, parseProviderName, usageError } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
 import type { ApiResponse } from "../flows/api_request.ts";
+import { parseProfileId } from "../store/profiles.ts";
 
 export const API_USAGE =
   `Usage: clawauth api <provider> <path-or-url> [-X <method>] [-H 'Name: value']... [-d <data> | --input <file|->] [--profile <name>] [--json]
@@ -111,7 +112,9 @@ export function parseApiArgs(argv: string[]): ApiArgs {
     );
   }
   return {
-    provider: positionals[0].includes(":") ? positionals[0] : parseProviderName(positionals[0]),
+    provider: positionals[0].includes(":")
+      ? parseProfileId(positionals[0]).id
+      : parseProviderName(positionals[0]),
     ...(typeof flags.profile === "string" ? { profile: parseProfileName(flags.profile) } : {}),
     target: positionals[1],
     method,

@@ -9,6 +9,7 @@ import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import { parseProfileName, parseProviderName, usageError } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
 import { envPrefix } from "../flows/agent_spec.ts";
+import { parseProfileId } from "../store/profiles.ts";
 
 export const EXEC_USAGE = `Usage: clawauth exec <provider> [--profile <name>] -- <command> [args...]
 
@@ -77,7 +78,7 @@ export function parseExecArgs(argv: string[]): ExecArgs {
         } for \`clawauth exec\` (accepted before --: --profile <name>, --json); run \`clawauth exec --help\``,
       );
     } else if (provider === undefined) {
-      provider = parseProviderName(arg);
+      provider = arg.includes(":") ? parseProfileId(arg).id : parseProviderName(arg);
     } else {
       throw usageError(
         `unexpected argument ${
