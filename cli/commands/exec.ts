@@ -237,7 +237,17 @@ export async function runExec(argv: string[], ctx: CliContext): Promise<CommandR
     import("../flows/agent_spec.ts"),
   ]);
   const { meta, secret } = await getValidToken(ctx, args);
-  const spec = await resolveAgentSpec(ctx, meta.provider);
+  // The tool variables are a convenience: a broken provider config must not stop the command.
+  let toolEnv: string[] = [];
+  try {
+    toolEnv = (await resolveAgentSpec(ctx, meta.provider)).toolEnv;
+  } catch (error) {
+    ctx.stderr(
+      `clawauth: notice: could not read ${meta.provider}'s tool variables (${
+        error instanceof Error ? error.message : String(error)
+      }); only CLAWAUTH_ACCESS_TOKEN and ${envPrefix(meta.provider)}_ACCESS_TOKEN are set\n`,
+    );
+  }
   const accessToken = secret.access_token ?? secret.key;
   if (!accessToken) {
     throw new ClawauthError(
@@ -250,7 +260,7 @@ export async function runExec(argv: string[], ctx: CliContext): Promise<CommandR
     profileId: meta.id,
     accessToken,
     tokenType: secret.token_type,
-    toolEnv: spec.toolEnv,
+    toolEnv,
   });
   const exitCode = await runChild(args, env, ctx);
   return { data: { action: "exec", exitCode }, human: "", exitCode, printed: true };

@@ -180,3 +180,21 @@ Deno.test("buildExecEnv removes conflicting variables and sets the token names",
   assert.equal(signalExitCode({ success: false, code: 1, signal: "SIGKILL" }), 137);
   assert.equal(signalExitCode({ success: false, code: 3, signal: null }), 3);
 });
+
+Deno.test("exec still runs the command when the provider config cannot be read (notice on stderr)", async () => {
+  const { dir, env } = await setup();
+  try {
+    const result = await runCli(childArgs("exit", "0"), {
+      env: { ...env, CLAWAUTH_PROVIDERS: "{not json" },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout.trim()) as Json;
+    assert.equal(report.env.CLAWAUTH_ACCESS_TOKEN, ACCESS);
+    // Without the registry entry exec does not know MY_TOOL_TOKEN: the caller's own value stays.
+    assert.equal(report.env.MY_TOOL_TOKEN, "stale-tool");
+    assert.match(result.stderr, /notice: could not read my-idp's tool variables/);
+    assert.ok(!result.stderr.includes(ACCESS));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
