@@ -167,9 +167,8 @@ const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
 
 /** Runs the child with stdio inherited, forwarding signals; resolves to its exit code. */
 async function runChild(
-  args: ExecArgs,
-  env: Record<string, string>,
   ctx: CliContext,
+  { args, env }: { args: ExecArgs; env: Record<string, string> },
 ): Promise<number> {
   let child: Deno.ChildProcess;
   try {
@@ -262,6 +261,6 @@ export async function runExec(argv: string[], ctx: CliContext): Promise<CommandR
     tokenType: secret.token_type,
     toolEnv,
   });
-  const exitCode = await runChild(args, env, ctx);
+  const exitCode = await runChild(ctx, { args, env });
   return { data: { action: "exec", exitCode }, human: "", exitCode, printed: true };
 }

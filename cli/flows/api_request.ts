@@ -150,9 +150,11 @@ interface Attempt {
 /** Sends the request, following redirects by hand; the token goes only to allowed hosts. */
 async function send(
   ctx: CliContext,
-  start: URL,
-  options: { method: string; headers: Array<[string, string]>; body?: Uint8Array<ArrayBuffer> },
-  auth: { header?: string; api: ApiSpec; provider: string },
+  { start, options, auth }: {
+    start: URL;
+    options: { method: string; headers: Array<[string, string]>; body?: Uint8Array<ArrayBuffer> };
+    auth: { header?: string; api: ApiSpec; provider: string };
+  },
 ): Promise<Attempt> {
   let url = start;
   let method = options.method;
@@ -238,10 +240,10 @@ export async function apiRequest(
   const method = options.method.toUpperCase();
   const request = { method, headers, body: options.body };
   const authHeader = () => record ? `Bearer ${accessTokenOf(record)}` : undefined;
-  let attempt = await send(ctx, url, request, {
-    header: authHeader(),
-    api,
-    provider: providerName,
+  let attempt = await send(ctx, {
+    start: url,
+    options: request,
+    auth: { header: authHeader(), api, provider: providerName },
   });
   let refreshed = false;
   if (
@@ -258,10 +260,10 @@ export async function apiRequest(
     }
     if (refreshed) {
       await attempt.response.body?.cancel().catch(() => {});
-      attempt = await send(ctx, url, request, {
-        header: authHeader(),
-        api,
-        provider: providerName,
+      attempt = await send(ctx, {
+        start: url,
+        options: request,
+        auth: { header: authHeader(), api, provider: providerName },
       });
     }
   }
