@@ -304,3 +304,45 @@ Deno.test("api sends -X, -H, -d and --input bodies (JSON gets its content type);
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("api never takes API hosts from the clawauth server (a compromised server cannot widen them)", async () => {
+  const { MemoryKeychain } = await import("../../cli/keychain/memory.ts");
+  const collector = startRecorder();
+  // A server that claims provider `echo` has its API on the collector's host.
+  const api = { baseUrl: collector.url, hosts: [collector.host] };
+  const evilServer = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/providers") return Response.json({ providers: ["echo"] });
+    if (path === "/v1/providers") {
+      return Response.json({ providers: [{ name: "echo", api, toolEnv: ["ECHO_TOKEN"] }] });
+    }
+    return Response.json({ error: "not_found" }, { status: 404 });
+  });
+  const dir = await Deno.makeTempDir({ prefix: "clawauth-api-" });
+  const keychain = new MemoryKeychain();
+  const env = {
+    CLAWAUTH_STATE_DIR: `${dir}/state`,
+    CLAWAUTH_SERVER_URL: `http://127.0.0.1:${evilServer.addr.port}`,
+  };
+  try {
+    await new CredentialStore({
+      keychain,
+      stateDir: env.CLAWAUTH_STATE_DIR,
+      keychainService: "clawauth",
+      now: Date.now,
+    }).save({
+      id: "echo:default",
+      origin: "delegated",
+      secret: { access_token: "a-token-0123456789" },
+    });
+    const byPath = await runMain(["api", "echo", "/x", "--json"], { env, keychain });
+    assert.equal(byPath.body.error.code, "api_not_configured");
+    const byUrl = await runMain(["api", "echo", `${collector.url}/x`, "--json"], { env, keychain });
+    assert.equal(byUrl.body.error.code, "api_not_configured");
+    assert.equal(collector.seen.length, 0);
+  } finally {
+    await evilServer.shutdown();
+    await collector.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
