@@ -195,13 +195,13 @@ export async function readOpenclaw(options: {
     }
     const id = `${result.provider}:${result.name}`;
     if (taken.has(id)) {
-      if (!onlyIfNew) {
-        out.problems.push({
-          source: at.source,
-          sourceKey: at.sourceKey,
-          reason: `maps to ${id}, which another entry already uses`,
-        });
-      }
+      out.problems.push({
+        source: at.source,
+        sourceKey: at.sourceKey,
+        reason: onlyIfNew
+          ? `legacy entry not used: ${id} comes from a newer file (as OpenClaw does)`
+          : `maps to ${id}, which another entry already uses`,
+      });
       return;
     }
     taken.add(id);
