@@ -125,8 +125,13 @@ export function parseTokenImportArgs(argv: string[]): TokenImportArgs {
 function render(source: string, report: ImportReport, files: string[]): string {
   const lines = [`Read ${files.join(", ")}`];
   for (const row of report.rows) {
-    const what = row.profile ? `${row.profile} (${row.type})` : row.sourceKey || "file";
-    const from = row.sourceKey && row.profile ? ` from ${row.sourceKey}` : "";
+    const file = row.source.slice(row.source.lastIndexOf("/") + 1);
+    const what = row.profile
+      ? `${row.profile} (${row.type})`
+      : `${row.sourceKey ? `${row.sourceKey} in ` : ""}${file}`;
+    const from = row.profile && row.sourceKey !== row.profile
+      ? ` from ${row.sourceKey} in ${file}`
+      : "";
     lines.push(
       `- ${row.status.padEnd(9)} ${what}${from}` +
         (row.reason ? `: ${row.reason}` : "") +
