@@ -19,7 +19,11 @@ import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import { parseCommandArgs, parseProfileName, parseProviderName, usageError } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
 import { writeLocalClient } from "../flows/local_client.ts";
-import { LOCAL_LOGIN_TIMEOUT_MS, runLocalLogin } from "../flows/local_login.ts";
+import {
+  LOCAL_LOGIN_TIMEOUT_MS,
+  planLoopbackListener,
+  runLocalLogin,
+} from "../flows/local_login.ts";
 import { lockPathFor, withLock } from "../lock.ts";
 import { maskTokenData } from "../output.ts";
 import {
@@ -153,6 +157,26 @@ export function redirectPortFromEnv(
   return port;
 }
 
+/**
+ * When the redirect URI's fixed port is taken (another login, e.g. the Codex CLI's own, may be
+ * listening), says how the paste fallback works before the login starts; `undefined` when the
+ * port is free or any port will do.
+ */
+export function busyPortHint(redirectUri: string, portOverride?: number): string | undefined {
+  const plan = planLoopbackListener(redirectUri, portOverride);
+  if (plan.port === 0) return undefined;
+  try {
+    Deno.listen({ hostname: plan.bindHost, port: plan.port }).close();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) return undefined;
+  }
+  const redirect = plan.redirectUriFor(plan.port);
+  return `Port ${plan.port} is in use, so this login cannot receive the redirect itself. After ` +
+    `approving, your browser goes to ${redirect}?code=... and shows an error page there: copy ` +
+    `that whole address from the address bar and paste it here.\n`;
+}
+
 /** `clawauth login local`. */
 export async function runLoginLocal(argv: string[], ctx: CliContext): Promise<CommandResult> {
   const args = parseLoginLocalArgs(argv);
@@ -210,6 +234,8 @@ export async function runLoginLocal(argv: string[], ctx: CliContext): Promise<Co
   // An authorization code is single-use: make sure the token can be stored before spending it.
   await store.checkWritable();
 
+  const hint = busyPortHint(settings.redirectUri, port);
+  if (hint) ctx.stderr(hint);
   const login = await runLocalLogin({
     spec,
     settings,

@@ -146,7 +146,8 @@ Deno.test("login local openai-codex: port busy → says so, and the pasted redir
     try {
       const url = (await cli.waitFor(AUTHORIZE_URL_LINE, { stream: "stderr" }))[1];
       assert.match(cli.stderr(), new RegExp(`listen on 127\\.0\\.0\\.1:${port}`, "i"));
-      assert.match(cli.stderr(), /paste the URL/);
+      assert.match(cli.stderr(), new RegExp(`Port ${port} is in use`));
+      assert.match(cli.stderr(), /copy that whole address from the address bar and paste it here/);
       const { callbackUrl } = await authorizeOverHttp(url, { account: "alice" });
       await cli.write(`${callbackUrl.href}\n`);
       const result = await cli.wait();
