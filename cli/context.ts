@@ -20,6 +20,8 @@ export interface CliContext {
   isTerminal: boolean;
   /** True when stdout is a terminal (`api` pretty-prints JSON bodies). */
   stdoutIsTerminal?: boolean;
+  /** Set when stdin is a terminal: switches its echo off for a hidden prompt (`token setup-token`). */
+  stdinTerminal?: { setRaw(raw: boolean): void };
   /** Epoch milliseconds. */
   now: () => number;
   /** Waits `ms` (injected so tests can advance time). */

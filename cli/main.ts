@@ -39,6 +39,8 @@ Tokens:
   token get [provider]       a valid access token (refreshed when about to expire)
   token env [provider]       export lines, safe to eval
   token status|refresh|rm|order|paste   manage stored credentials
+  token setup-token anthropic   store a Claude setup-token (hidden prompt)
+  token import openclaw|codex   import OpenClaw / Codex CLI credentials
 
 Agent access (the token never reaches the agent):
   exec <provider> -- <cmd>   run one command with the token in its environment only
@@ -75,6 +77,8 @@ const docs = () => import("./commands/docs.ts");
 const exec = () => import("./commands/exec.ts");
 const api = () => import("./commands/api.ts");
 const mcp = () => import("./commands/mcp.ts");
+const setupToken = () => import("./commands/token_setup.ts");
+const tokenImport = () => import("./commands/token_import.ts");
 
 /** Every command, by its words. */
 const ROUTES: Record<string, Route> = {
@@ -138,6 +142,14 @@ const ROUTES: Record<string, Route> = {
     run: async () => (await manage()).runTokenPaste,
     usage: async () => (await manage()).TOKEN_PASTE_USAGE,
   },
+  "token setup-token": {
+    run: async () => (await setupToken()).runTokenSetupToken,
+    usage: async () => (await setupToken()).TOKEN_SETUP_TOKEN_USAGE,
+  },
+  "token import": {
+    run: async () => (await tokenImport()).runTokenImport,
+    usage: async () => (await tokenImport()).TOKEN_IMPORT_USAGE,
+  },
   "providers": {
     run: async () => (await providers()).runProviders,
     usage: async () => (await providers()).PROVIDERS_USAGE,
@@ -179,6 +191,8 @@ export interface MainDeps {
   isTerminal: boolean;
   /** stdout is a terminal (default false). */
   stdoutIsTerminal?: boolean;
+  /** Present when stdin is a terminal (hidden prompts). */
+  stdinTerminal?: { setRaw(raw: boolean): void };
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   fetch: typeof fetch;
@@ -281,6 +295,7 @@ export function buildContext(deps: MainDeps, json: boolean, serverFlag?: string)
     stdin: deps.stdin,
     isTerminal: deps.isTerminal,
     stdoutIsTerminal: deps.stdoutIsTerminal ?? false,
+    stdinTerminal: deps.stdinTerminal,
     now: deps.now,
     sleep: deps.sleep,
     fetch: deps.fetch,
@@ -312,6 +327,9 @@ export function processDeps(): MainDeps {
     stdin: Deno.stdin.readable,
     isTerminal: Deno.stderr.isTerminal(),
     stdoutIsTerminal: Deno.stdout.isTerminal(),
+    stdinTerminal: Deno.stdin.isTerminal()
+      ? { setRaw: (raw: boolean) => Deno.stdin.setRaw(raw) }
+      : undefined,
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     fetch: globalThis.fetch,

@@ -111,19 +111,24 @@ function envTable(): string {
 
 /** The manual's text. */
 export async function docsText(): Promise<string> {
-  const [login, sessions, token, manage, local, providers, explain, exec, api, mcp] = await Promise
-    .all([
-      import("./login.ts"),
-      import("./sessions.ts"),
-      import("./token.ts"),
-      import("./token_manage.ts"),
-      import("./login_local.ts"),
-      import("./providers.ts"),
-      import("./explain.ts"),
-      import("./exec.ts"),
-      import("./api.ts"),
-      import("./mcp.ts"),
-    ]);
+  const [login, sessions, token, manage, local, providers, explain] = await Promise.all([
+    import("./login.ts"),
+    import("./sessions.ts"),
+    import("./token.ts"),
+    import("./token_manage.ts"),
+    import("./login_local.ts"),
+    import("./providers.ts"),
+    import("./explain.ts"),
+  ]);
+  const [setupToken, tokenImport] = await Promise.all([
+    import("./token_setup.ts"),
+    import("./token_import.ts"),
+  ]);
+  const [exec, api, mcp] = await Promise.all([
+    import("./exec.ts"),
+    import("./api.ts"),
+    import("./mcp.ts"),
+  ]);
   const usages = [
     login.LOGIN_START_USAGE,
     login.LOGIN_STATUS_USAGE,
@@ -140,6 +145,8 @@ export async function docsText(): Promise<string> {
     manage.TOKEN_RM_USAGE,
     manage.TOKEN_ORDER_USAGE,
     manage.TOKEN_PASTE_USAGE,
+    setupToken.TOKEN_SETUP_TOKEN_USAGE,
+    tokenImport.TOKEN_IMPORT_USAGE,
     exec.EXEC_USAGE,
     api.API_USAGE,
     mcp.MCP_USAGE,
