@@ -63,9 +63,14 @@ Security model
 - One record per account on the machine, shared by every agent process;
   refreshes happen under a cross-process lock, so concurrent agents never
   invalidate each other's tokens.
+- Refresh is bound to this machine: at login the CLI makes a refresh key for
+  the profile (kept in the keychain); the server binds the refresh token to it
+  and refreshes (or revokes) only with a request signed by that key, so a
+  refresh token copied from anywhere is useless at the server.
 - The CLI never prints a raw token unless that is the command's purpose
-  (\`token get\`, \`token env\`, \`login claim --reveal\`). Agents must not show
-  raw tokens to users.
+  (\`token get\`, \`token env\`, \`login claim --reveal\`), and never a refresh
+  token unless asked (\`token get --include-refresh\`). Agents must not show raw
+  tokens to users. \`token rm\` revokes at the provider before forgetting.
 
 Run \`clawauth docs\` for every command, JSON field and setting.
 `;
