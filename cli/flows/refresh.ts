@@ -13,14 +13,14 @@
  * Error classes: `invalid_grant` (revoked, expired, spent) → the profile is marked
  * `needs_login` and the error names the command that fixes it; network, 5xx, 429 and
  * `upstream_unavailable` → the record is left as it was (only `lastError` is noted) and the
- * error says it was transient. Credentials are never deleted here.
+ * error says it was transient. Credentials are never deleted here. Whatever the failure, an
+ * unforced call whose stored access token has not expired yet gets that token back (`stale`,
+ * with `refreshError` and a warning on stderr) instead of the error.
+ *
+ * How the grant is sent: `login local` tokens directly at the provider (local_refresh.ts),
+ * delegated tokens through the server, bound to the profile's key (delegated_refresh.ts).
  */
 
-import { loadCustomProviders } from "../../providers/custom.ts";
-import { createRegistry } from "../../providers/registry.ts";
-import { resolveProviderSettings } from "../../providers/settings.ts";
-import { tokenRequest } from "../../providers/token_request.ts";
-import type { ProviderSettings, ProviderSpec } from "../../providers/types.ts";
 import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import type { CliContext } from "../context.ts";
 import { lockPathFor, withLock } from "../lock.ts";
@@ -43,7 +43,7 @@ import type {
   RefreshState,
 } from "../store/types.ts";
 import { type GrantOutcome, needsLoginReason, refreshThroughServer } from "./delegated_refresh.ts";
-import { readLocalClient } from "./local_client.ts";
+import { refreshAtProvider } from "./local_refresh.ts";
 
 /** Refresh when the access token expires within this margin (plus jitter). */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -610,73 +610,7 @@ async function sendRefreshGrant(
   ctx: CliContext,
   record: CredentialRecord,
 ): Promise<GrantOutcome> {
-  const { meta, secret } = record;
-  const refreshToken = secret.refresh_token!;
-  if (meta.origin === "local") {
-    const client = await localClientFor(ctx, meta);
-    if (client === null) {
-      return {
-        ok: false,
-        kind: "failed",
-        code: ERROR_CODES.PROVIDER_NOT_CONFIGURED,
-        message:
-          `the public-client definition of ${meta.provider} saved by login local is missing and CLAWAUTH_PROVIDERS does not define it`,
-      };
-    }
-    const settings = {
-      ...client.settings,
-      tokenUrl: client.spec.refreshUrl ?? client.settings.tokenUrl,
-    };
-    const result = await tokenRequest(client.spec, settings, {
-      type: "refresh_token",
-      refreshToken,
-    }, { fetch: ctx.fetch });
-    if (result.ok) return validateTokenData(result.tokenData);
-    return {
-      ok: false,
-      kind: result.error === "invalid_grant"
-        ? "invalid_grant"
-        : result.transient
-        ? "transient"
-        : "failed",
-      code: result.error,
-      message: `${result.error}: ${result.description}`,
-    };
-  }
-
-  return await refreshThroughServer(ctx, record);
-}
-
-function validateTokenData(tokenData: Record<string, unknown>): GrantOutcome {
-  if (typeof tokenData.access_token !== "string" || tokenData.access_token === "") {
-    return {
-      ok: false,
-      kind: "failed",
-      code: ERROR_CODES.REFRESH_FAILED,
-      message: "the refresh answer has no access_token",
-    };
-  }
-  return { ok: true, tokenData };
-}
-
-async function localClientFor(
-  ctx: CliContext,
-  meta: ProfileMeta,
-): Promise<{ spec: ProviderSpec; settings: ProviderSettings } | null> {
-  const saved = await readLocalClient(ctx.stateDir, meta.id);
-  if (saved !== null) return saved;
-  // Older or hand-made records: fall back to the user's provider config.
-  try {
-    const loaded = await loadCustomProviders({ env: ctx.env, fetch: ctx.fetch });
-    const spec = createRegistry(loaded.specs).get(meta.provider);
-    if (spec === undefined) return null;
-    const resolved = resolveProviderSettings(spec, {
-      env: ctx.env,
-      origin: "http://127.0.0.1",
-      overrides: loaded.overrides[meta.provider],
-    });
-    return resolved.ok ? { spec, settings: resolved.settings } : null;
-  } catch {
-    return null;
-  }
+  return record.meta.origin === "local"
+    ? await refreshAtProvider(ctx, record)
+    : await refreshThroughServer(ctx, record);
 }
