@@ -52,7 +52,9 @@ export const LOGIN_START_USAGE =
   `Usage: clawauth login start <provider> [--ttl <seconds>] [--scope <scope>] [--profile <name>] [--server <url>] [--json]
 
 Starts a delegated login and returns at once. The CLI makes fresh key pairs for this
-session (keys stay in the keychain) and registers the public halves with the server.
+session (keys stay in the keychain) and registers the public halves with the server, among
+them the profile's refresh key: the server binds the refresh token to it, so only this
+machine can refresh or revoke the token through the server.
 Send shortAuthUrl to the user; then poll \`login status\` and run \`login claim\`.
 
 Options:

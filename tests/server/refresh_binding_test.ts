@@ -45,6 +45,8 @@ interface ProofOptions {
   now?: number;
   signer?: Uint8Array;
   headers?: Record<string, string>;
+  /** Sent as `x-forwarded-for` (with CLAWAUTH_TRUST_PROXY=1: the client address). */
+  address?: string;
 }
 
 async function bound(
@@ -63,7 +65,11 @@ async function bound(
   });
   const response = await server.request(path, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: {
+      "content-type": "application/json",
+      ...(options.address ? { "x-forwarded-for": options.address } : {}),
+      ...headers,
+    },
     body,
   });
   return { response, headers, body };
@@ -292,4 +298,42 @@ Deno.test("bound refresh: /init refuses a refreshKey that is not an Ed25519 key"
     assert.match(body.error, /'refreshKey' must be a 32-byte key/);
     assert.equal(decodeBase64(keys.refreshKey).length, 32);
   });
+});
+
+Deno.test("bound revoke: a replayed proof and a proof signed for /refresh are refused; per-key limit", async () => {
+  await withTestServer(async (server) => {
+    const state = await boundLogin(server);
+    const body = {
+      provider: UPSTREAM_PROVIDER,
+      refreshToken: state.tokens.refresh_token,
+      refreshBinding: state.binding,
+    };
+    const key = state.keys.refreshSecretKey;
+    const forRefresh = await bound(server, body, key, {
+      path: "/revoke",
+      signedUrl: `${BASE_URL}/refresh`,
+      address: "192.0.2.1",
+    });
+    await assertRefused(forRefresh.response, 401, "invalid_proof", 0);
+
+    const first = await bound(server, body, key, { path: "/revoke", address: "192.0.2.2" });
+    assert.equal(first.response.status, 200);
+    await first.response.body?.cancel();
+    const replay = await server.request("/revoke", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-forwarded-for": "192.0.2.3",
+        ...first.headers,
+      },
+      body: first.body,
+    });
+    await assertRefused(replay, 401, "replay_detected", 0);
+
+    // CLAWAUTH_REVOKE_RATE_LIMIT=2 per key, whatever the address: the third is 429.
+    const third = await bound(server, body, key, { path: "/revoke", address: "192.0.2.4" });
+    assert.equal(third.response.status, 429);
+    assert.ok(Number(third.response.headers.get("retry-after")) >= 1);
+    await third.response.body?.cancel();
+  }, { ...UPSTREAM, env: { CLAWAUTH_REVOKE_RATE_LIMIT: "2", CLAWAUTH_TRUST_PROXY: "1" } });
 });
