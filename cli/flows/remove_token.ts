@@ -128,6 +128,8 @@ async function revokeRemote(ctx: CliContext, record: CredentialRecord): Promise<
       error.code === ERROR_CODES.SERVER_UNREACHABLE || error.code === ERROR_CODES.RATE_LIMITED;
     const hint = error.code === ERROR_CODES.UNBOUND_REFRESH_REFUSED
       ? " (this credential was claimed before refresh binding; the server will not act on it)"
+      : error.code === ERROR_CODES.NOT_FOUND
+      ? " (this server predates /revoke); remove the app's access in your account settings at the provider"
       : "";
     return {
       outcome: "failed",
