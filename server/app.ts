@@ -25,6 +25,7 @@ import { createSessionRoutes } from "./routes/session.ts";
 import { createShortLinkRoute } from "./routes/short_link.ts";
 import type { AppEnv, AppServices, LogLine } from "./services.ts";
 import { createCsrfGuard } from "./csrf.ts";
+import { createStateCipher } from "./state.ts";
 import { createSessionStore } from "./store.ts";
 
 /** Dependencies of {@linkcode createApp}. */
@@ -55,9 +56,10 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     fetch: options.fetch ?? fetch,
     log,
   };
-  const csrf = config.stateSigningSecret === undefined
+  const secret = config.stateSigningSecret;
+  const keyed = secret === undefined
     ? undefined
-    : createCsrfGuard(config.stateSigningSecret);
+    : { ...services, csrf: createCsrfGuard(secret), stateCipher: createStateCipher(secret) };
 
   const app = new Hono<AppEnv>();
   app.use(securityHeaders());
@@ -77,14 +79,14 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     },
   }));
   app.route("/", createHealthzRoute());
-  app.use(requireStateSecret({ configured: csrf !== undefined }));
+  app.use(requireStateSecret({ configured: keyed !== undefined }));
   app.route("/", createReadyzRoute(services));
   app.route("/", createProvidersRoutes(services));
   app.route("/", createInitRoute(services));
-  app.route("/", createCallbackRoute(services));
+  if (keyed !== undefined) app.route("/", createCallbackRoute(keyed));
   app.route("/", createSessionRoutes(services));
   app.route("/", createRefreshRoute(services));
-  if (csrf !== undefined) app.route("/", createShortLinkRoute({ ...services, csrf }));
+  if (keyed !== undefined) app.route("/", createShortLinkRoute(keyed));
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

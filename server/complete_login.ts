@@ -27,7 +27,7 @@ import {
 } from "./provider_errors.ts";
 import { buildSealedPayload } from "./sealed_payload.ts";
 import type { AppServices } from "./services.ts";
-import { MAX_STATE_LENGTH } from "./state.ts";
+import type { StateCipher } from "./state.ts";
 import type { SessionEntry, SessionRecord } from "./store.ts";
 
 /** A callback request. */
@@ -87,36 +87,34 @@ async function failSession(
 }
 
 async function findSession(
-  services: AppServices,
+  services: AppServices & { stateCipher: StateCipher },
   request: CompleteLoginRequest,
-): Promise<{ entry: SessionEntry; stateHash: string }> {
+): Promise<SessionEntry> {
   const { state } = request;
   if (state === undefined || state === "") {
     throw invalidState("the 'state' parameter is missing: start again from the link you were sent");
   }
-  const stateHash = state.length <= MAX_STATE_LENGTH ? await sha256Base64Url(state) : "";
-  const mapped = stateHash === "" ? null : await services.store.getState(stateHash);
-  if (mapped === null) {
+  const sessionId = await services.stateCipher.open(state);
+  const entry = sessionId === null ? null : await services.store.getSessionForPage(sessionId);
+  if (entry === null) {
     throw invalidState(
-      "this sign-in answer is unknown, replaced by a newer one, or expired: " +
+      "this sign-in answer is not valid here or its sign-in has ended: " +
         "start again from the link you were sent",
     );
   }
-  if (request.routeProvider !== undefined && mapped.provider !== request.routeProvider) {
+  if (request.routeProvider !== undefined && entry.record.provider !== request.routeProvider) {
     // Mix-up (RFC 9700 §4.4): an answer for one provider arrived at another's redirect URI.
     throw invalidState(
       `this answer arrived at the address of '${request.routeProvider}', but the sign-in is ` +
         "for another provider: nothing was exchanged",
     );
   }
-  const entry = await services.store.getSessionForPage(mapped.sessionId);
-  if (entry === null) throw sessionGone();
-  if (entry.record.stateHash !== stateHash || entry.record.provider !== mapped.provider) {
+  if (entry.record.stateHash !== await sha256Base64Url(state)) {
     throw invalidState(
       "this sign-in answer was replaced by a newer one: use the browser tab you continued last",
     );
   }
-  return { entry, stateHash };
+  return entry;
 }
 
 function checkLegacyRoute(services: AppServices, record: SessionRecord, requestUrl: string): void {
@@ -149,10 +147,10 @@ function grantedScope(tokenData: Record<string, unknown>, requested: string | un
 }
 
 export async function completeLogin(
-  services: AppServices,
+  services: AppServices & { stateCipher: StateCipher },
   request: CompleteLoginRequest,
 ): Promise<CompleteLoginResult> {
-  const { entry } = await findSession(services, request);
+  const entry = await findSession(services, request);
   const { record } = entry;
   if (request.routeProvider === undefined) checkLegacyRoute(services, record, request.requestUrl);
   await checkBinding(record, request.readBinding(record.id));

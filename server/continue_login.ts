@@ -1,7 +1,7 @@
 /**
  * The confirmation page's continue (a same-origin POST, already CSRF-checked by the route):
  * binds the session to this browser, or contests it when another browser bound it first, then
- * makes a fresh opaque `state` and PKCE pair and answers the provider's authorize URL.
+ * makes a fresh opaque `state` (server/state.ts) and PKCE pair and answers the provider's authorize URL.
  *
  * One browser per login: the first continue stores the SHA-256 of a new binding cookie in the
  * session ("must not exist": a versionstamp-checked write of a session without a binding). The
@@ -16,7 +16,7 @@ import { ClawauthError, ERROR_CODES } from "../shared/errors.ts";
 import { newBindingValue, sha256Base64Url } from "./browser_binding.ts";
 import { lookupProvider } from "./provider_lookup.ts";
 import type { AppServices } from "./services.ts";
-import { newState } from "./state.ts";
+import type { StateCipher } from "./state.ts";
 import type { SessionEntry, SessionRecord } from "./store.ts";
 
 /** What the agent reads (`login status`) when a second browser used its link. */
@@ -124,7 +124,7 @@ function withConsentParams(url: string, params: Record<string, string> | undefin
 }
 
 export async function continueLogin(
-  services: AppServices,
+  services: AppServices & { stateCipher: StateCipher },
   request: ContinueLoginRequest,
 ): Promise<ContinueLoginResult> {
   const { store } = services;
@@ -153,7 +153,7 @@ export async function continueLogin(
       baseUrl: request.baseUrl,
     });
     const bindingValue = sameBrowser ? undefined : newBindingValue();
-    const state = newState();
+    const state = await services.stateCipher.seal(record.id);
     const stateHash = await sha256Base64Url(state);
     const pkce = spec.pkce === "none" ? undefined : await createPkcePair();
     const location = withConsentParams(
@@ -171,10 +171,7 @@ export async function continueLogin(
       stateHash,
     };
     if (pkce !== undefined) bound.codeVerifier = pkce.verifier;
-    const written = await store.updateSession(entry, bound, {
-      setState: { hash: stateHash, value: { sessionId: record.id, provider: record.provider } },
-      deleteState: record.stateHash,
-    });
+    const written = await store.updateSession(entry, bound);
     if (written) {
       return {
         location,

@@ -6,7 +6,6 @@
 import type { ProviderRegistry } from "../providers/registry.ts";
 import type { ProviderSettings } from "../providers/types.ts";
 import type { ServerConfig } from "./config.ts";
-import type { CsrfGuard } from "./csrf.ts";
 import type { SessionEntry, SessionStore } from "./store.ts";
 
 /** One structured log line. */
@@ -18,8 +17,6 @@ export interface AppServices {
   registry: ProviderRegistry;
   /** Per provider: settings from the operator's provider JSON. */
   providerOverrides: Record<string, Partial<ProviderSettings>>;
-  /** Undefined when `STATE_SIGNING_SECRET` is missing (every route but /healthz refuses). */
-  csrf?: CsrfGuard;
   /** Epoch milliseconds. */
   now: () => number;
   fetch: typeof fetch;

@@ -5,7 +5,6 @@
  * |---|---|---|---|
  * | `["session", id]` | {@linkcode SessionRecord} | init; continue, callback (versionstamp-checked); claim (tombstone) | session-rm; sweep |
  * | `["expiry", expiresAtMs, id]` | `1` | init | sweep |
- * | `["state", sha256(state)]` | {@linkcode StateRecord} | continue (replaces the session's previous one) | callback; contest; `expireIn` |
  * | `["side", expiresAtMs, id, "nonce", nonce]` | `1` | signed request ("must not exist") | expiry (3 min); sweep |
  * | `["poll", unixSecond, id]` | number | signed request (per-session count) | expiry (5 s); sweep |
  * | `["rate", windowStartMs, scope, address]` | `Deno.KvU64` | `/init`, `/refresh` (sum) | sweep |
@@ -14,8 +13,8 @@
  * over what is due, never a lookup per session. Keys also carry `expireIn` where KV allows it
  * (sums cannot expire), so KV's own lazy expiry collects whatever the sweep misses. Polls never
  * write the session record. No value ever holds a plaintext token: a completed session holds
- * only the sealed box. Opening the confirmation page writes nothing; a session has at most one
- * `state` key at a time (a continue replaces it), which KV expires with the session.
+ * only the sealed box. Opening the confirmation page writes nothing; a continue rewrites the
+ * session only (its binding and current `state` hash): no key is ever added per page view.
  */
 
 import { retryWhenLocked } from "./kv_retry.ts";
@@ -49,20 +48,6 @@ export interface SessionRecord {
   blob?: SealedBox;
   error?: string;
   finishedAt?: number;
-}
-
-/** What a `state` maps to. */
-export interface StateRecord {
-  sessionId: string;
-  provider: string;
-}
-
-/** Extra keys written in the same commit as a session update. */
-export interface SessionUpdateOptions {
-  /** A new `state` for the session (at most one per continue). */
-  setState?: { hash: string; value: StateRecord };
-  /** A `state` to forget (spent, replaced, or the session failed). */
-  deleteState?: string;
 }
 
 /** A session read from KV with the versionstamp to check on update. */
@@ -101,19 +86,10 @@ export interface SessionStore {
     record: SessionRecord,
     options: { nonce: string; second: number; polls: number },
   ): Promise<boolean>;
-  /** The session a `state` hash belongs to, or null (unknown, spent or expired). */
-  getState(hash: string): Promise<StateRecord | null>;
   /** The session for a page: also an unexpired `claimed` tombstone. */
   getSessionForPage(id: string): Promise<SessionEntry | null>;
-  /**
-   * Replaces the session if it is unchanged since `entry` was read (false otherwise), setting
-   * or deleting a `state` key in the same commit.
-   */
-  updateSession(
-    entry: SessionEntry,
-    record: SessionRecord,
-    options?: SessionUpdateOptions,
-  ): Promise<boolean>;
+  /** Replaces the session if it is unchanged since `entry` was read; false otherwise. */
+  updateSession(entry: SessionEntry, record: SessionRecord): Promise<boolean>;
   /** Deletes the session if it is unchanged since `entry` was read (session-rm). */
   consumeSession(entry: SessionEntry): Promise<boolean>;
   /**
@@ -167,9 +143,6 @@ function isLive(entry: Deno.KvEntryMaybe<SessionRecord>, now: number): entry is 
   return isUnexpired(entry, now) && entry.value.status !== "claimed";
 }
 
-function stateKey(hash: string): Deno.KvKey {
-  return ["state", hash];
-}
 
 /** Builds the store over `kv`; every read treats an expired session as absent. */
 export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): SessionStore {
@@ -214,22 +187,13 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
     }
   }
 
-  async function updateSession(
-    entry: SessionEntry,
-    record: SessionRecord,
-    options: SessionUpdateOptions = {},
-  ): Promise<boolean> {
-    const expireIn = remainingMs(record, now());
-    const result = await retryWhenLocked(() => {
-      const op = kv.atomic()
+  async function updateSession(entry: SessionEntry, record: SessionRecord): Promise<boolean> {
+    const result = await retryWhenLocked(() =>
+      kv.atomic()
         .check({ key: sessionKey(record.id), versionstamp: entry.versionstamp })
-        .set(sessionKey(record.id), record, { expireIn });
-      if (options.deleteState !== undefined) op.delete(stateKey(options.deleteState));
-      if (options.setState !== undefined) {
-        op.set(stateKey(options.setState.hash), options.setState.value, { expireIn });
-      }
-      return op.commit();
-    });
+        .set(sessionKey(record.id), record, { expireIn: remainingMs(record, now()) })
+        .commit()
+    );
     return result.ok;
   }
 
@@ -280,11 +244,6 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
       return result.ok;
     },
 
-    async getState(hash) {
-      const entry = await kv.get<StateRecord>(stateKey(hash));
-      return entry.value;
-    },
-
     async getSessionForPage(id) {
       const entry = await kv.get<SessionRecord>(sessionKey(id));
       return isUnexpired(entry, now())
@@ -305,9 +264,7 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
         ...rest
       } = entry.record;
       const tombstone: SessionRecord = { ...rest, status: "claimed", finishedAt: now() };
-      return await updateSession(entry, tombstone, {
-        deleteState: entry.record.stateHash,
-      });
+      return await updateSession(entry, tombstone);
     },
 
     async consumeSession(entry) {

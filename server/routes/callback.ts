@@ -14,8 +14,11 @@ import { completeLogin } from "../complete_login.ts";
 import { renderPages } from "../middleware/render_pages.ts";
 import { renderSuccessPage } from "../pages.ts";
 import type { AppEnv, AppServices } from "../services.ts";
+import type { StateCipher } from "../state.ts";
 
-export function createCallbackRoute(services: AppServices): Hono<AppEnv> {
+export function createCallbackRoute(
+  services: AppServices & { stateCipher: StateCipher },
+): Hono<AppEnv> {
   async function callback(c: Context<AppEnv>, routeProvider: string | undefined) {
     const query = c.req.query();
     const result = await completeLogin(services, {

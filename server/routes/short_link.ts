@@ -24,6 +24,7 @@ import { renderConfirmPage } from "../pages.ts";
 import { baseUrlOf, lookupProvider } from "../provider_lookup.ts";
 import type { AppEnv, AppServices } from "../services.ts";
 import { isSessionId } from "../session_id.ts";
+import type { StateCipher } from "../state.ts";
 
 const MAX_FORM_BYTES = 4096;
 
@@ -45,7 +46,7 @@ function cookieBase(baseUrl: string, maxAgeSeconds: number) {
 }
 
 export function createShortLinkRoute(
-  services: AppServices & { csrf: CsrfGuard },
+  services: AppServices & { csrf: CsrfGuard; stateCipher: StateCipher },
 ): Hono<AppEnv> {
   const { store, now, config, csrf } = services;
   const limit = (scope: string) =>

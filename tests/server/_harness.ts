@@ -93,7 +93,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (options.upstream) {
     const upstreamOptions = typeof options.upstream === "object" ? options.upstream : {};
     upstream = await startOidcUpstream({
-      redirectUris: [`${BASE_URL}/callback`],
+      redirectUris: [`${BASE_URL}/callback/${UPSTREAM_PROVIDER}`],
       ...upstreamOptions,
     });
     providers.unshift({
@@ -209,7 +209,7 @@ export async function signedGet(
   return server.request(path, { headers });
 }
 
-/** Opens the short link and drives login + consent; returns the callback URL and the jar. */
+/** Opens the link, continues, drives login + consent; returns the callback URL and the jar. */
 export function authorize(
   server: TestServer,
   init: InitResponse,
@@ -218,20 +218,65 @@ export function authorize(
   return authorizeOverHttp(init.shortAuthUrl, { fetch: server.fetch, ...options });
 }
 
-/** Opens the short link like a browser (no redirect followed); the jar keeps its cookie. */
+/** A confirmation page opened like a browser would (GET), and the jar that keeps its cookie. */
+export async function openConfirmPage(
+  server: TestServer,
+  init: InitResponse,
+  cookies = new CookieJar(),
+): Promise<{ response: Response; cookies: CookieJar; html: string }> {
+  const response = await cookies.fetch(init.shortAuthUrl, {}, server.fetch);
+  return { response, cookies, html: await response.text() };
+}
+
+/** The hidden CSRF token of a confirmation page. */
+export function csrfTokenOf(html: string): string {
+  const token = html.match(/<input type="hidden" name="csrf" value="([^"]+)">/)?.[1];
+  if (token === undefined) throw new Error(`no CSRF field in: ${html.slice(0, 300)}`);
+  return token;
+}
+
+/** A browser's same-origin POST of the confirmation form (no redirect followed). */
+export function postContinue(
+  server: TestServer,
+  init: InitResponse,
+  options: { cookies: CookieJar; token: string; headers?: Record<string, string> },
+): Promise<Response> {
+  return options.cookies.fetch(init.shortAuthUrl, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "sec-fetch-site": "same-origin",
+      origin: BASE_URL,
+      ...options.headers,
+    },
+    body: new URLSearchParams({ csrf: options.token }).toString(),
+  }, server.fetch);
+}
+
+/** The person's part up to the provider: opens the page and presses Continue (303 expected). */
 export async function openShortLink(
   server: TestServer,
   init: InitResponse,
   cookies = new CookieJar(),
-): Promise<{ response: Response; cookies: CookieJar }> {
-  const response = await cookies.fetch(init.shortAuthUrl, {}, server.fetch);
-  return { response, cookies };
+): Promise<{ response: Response; cookies: CookieJar; authorizeUrl: URL }> {
+  const page = await openConfirmPage(server, init, cookies);
+  if (page.response.status !== 200) {
+    throw new Error(`confirmation page: ${page.response.status} ${page.html.slice(0, 300)}`);
+  }
+  const response = await postContinue(server, init, { cookies, token: csrfTokenOf(page.html) });
+  await response.body?.cancel();
+  if (response.status !== 303) throw new Error(`continue: ${response.status}`);
+  return { response, cookies, authorizeUrl: new URL(response.headers.get("location")!) };
 }
 
-/** The callback URL a provider would redirect to, with `state` taken from `authUrl`. */
-export function callbackUrlFor(init: InitResponse, params: Record<string, string>): string {
-  const state = new URL(init.authUrl).searchParams.get("state")!;
-  return `${BASE_URL}/callback?${new URLSearchParams({ ...params, state })}`;
+/** The callback URL a provider would redirect to, with `state` taken from the authorize URL. */
+export function callbackUrlFor(
+  opened: { authorizeUrl: URL },
+  params: Record<string, string>,
+  provider = UPSTREAM_PROVIDER,
+): string {
+  const state = opened.authorizeUrl.searchParams.get("state")!;
+  return `${BASE_URL}/callback/${provider}?${new URLSearchParams({ ...params, state })}`;
 }
 
 /** Sends the callback with the jar's cookies (none when `cookies` is null). */

@@ -47,8 +47,9 @@ Deno.test("callback() refuses a missing state with a 400 page", async () => {
 Deno.test("callback() refuses a tampered state with a 400 page", async () => {
   await withTestServer(async (server) => {
     const { init } = await initSession(server);
-    const { cookies } = await openShortLink(server, init);
-    const url = new URL(callbackUrlFor(init, { code: "abc" }));
+    const opened = await openShortLink(server, init);
+    const { cookies } = opened;
+    const url = new URL(callbackUrlFor(opened, { code: "abc" }));
     const state = url.searchParams.get("state")!;
     url.searchParams.set(
       "state",
@@ -65,9 +66,10 @@ Deno.test("callback() refuses a tampered state with a 400 page", async () => {
 Deno.test("callback() refuses an expired state with a 400 page", async () => {
   await withTestServer(async (server) => {
     const { init } = await initSession(server, { ttlSeconds: 60 });
-    const { cookies } = await openShortLink(server, init);
+    const opened = await openShortLink(server, init);
+    const { cookies } = opened;
     server.clock.advance(60_000);
-    await assertPage(await sendCallback(server, callbackUrlFor(init, { code: "abc" }), cookies), {
+    await assertPage(await sendCallback(server, callbackUrlFor(opened, { code: "abc" }), cookies), {
       status: 400,
       code: "invalid_state",
       message: "this sign-in has expired: ask for a new link",
@@ -118,11 +120,12 @@ Deno.test("callback() records a provider error param as the session's error", as
 Deno.test("callback() shows a provider error of <script>alert(1)</script> escaped", async () => {
   await withTestServer(async (server) => {
     const { init } = await initSession(server);
-    const { cookies } = await openShortLink(server, init);
+    const opened = await openShortLink(server, init);
+    const { cookies } = opened;
     const html = await assertPage(
       await sendCallback(
         server,
-        callbackUrlFor(init, {
+        callbackUrlFor(opened, {
           error: "<script>alert(1)</script>",
           error_description: "<script>alert(1)</script>",
         }),
@@ -138,9 +141,10 @@ Deno.test("callback() shows a provider error of <script>alert(1)</script> escape
 Deno.test("callback() fails the session when the provider refuses the code", async () => {
   await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
-    const { cookies } = await openShortLink(server, init);
+    const opened = await openShortLink(server, init);
+    const { cookies } = opened;
     await assertPage(
-      await sendCallback(server, callbackUrlFor(init, { code: "not-a-real-code" }), cookies),
+      await sendCallback(server, callbackUrlFor(opened, { code: "not-a-real-code" }), cookies),
       {
         status: 502,
         code: "token_exchange_failed",
@@ -172,9 +176,10 @@ for (
     try {
       await withTestServer(async (server) => {
         const { init, keys } = await initSession(server, { provider: "stub" });
-        const { cookies } = await openShortLink(server, init);
+        const opened = await openShortLink(server, init);
+    const { cookies } = opened;
         await assertPage(
-          await sendCallback(server, callbackUrlFor(init, { code: "c0de" }), cookies),
+          await sendCallback(server, callbackUrlFor(opened, { code: "c0de" }), cookies),
           {
             status: 502,
             code: "token_exchange_failed",
@@ -207,7 +212,7 @@ Deno.test("callback() leaves a completed session intact when a late error callba
   await withTestServer(async (server) => {
     const { init, keys, cookies } = await completeFlow(server);
     await assertPage(
-      await sendCallback(server, callbackUrlFor(init, { error: "access_denied" }), cookies),
+      await sendCallback(server, callbackUrlFor(opened, { error: "access_denied" }), cookies),
       { status: 200, message: "You are signed in with Demo IdP." },
     );
     assert.deepEqual((await statusOf(server, init.sessionId, keys)).body, {

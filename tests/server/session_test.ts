@@ -253,8 +253,9 @@ Deno.test("claim() hands the blob over once, then the session is gone", async ()
 Deno.test("claim() of a failed session reports the error once and deletes it", async () => {
   await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
-    const { cookies } = await openShortLink(server, init);
-    await (await sendCallback(server, callbackUrlFor(init, { error: "access_denied" }), cookies))
+    const opened = await openShortLink(server, init);
+    const { cookies } = opened;
+    await (await sendCallback(server, callbackUrlFor(opened, { error: "access_denied" }), cookies))
       .body?.cancel();
     const first = await signedGet(server, { action: "claim", sessionId: init.sessionId, keys });
     assert.equal(first.status, 400);
