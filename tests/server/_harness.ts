@@ -125,6 +125,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     CLAWAUTH_KV_PATH: ":memory:",
     CLAWAUTH_INIT_RATE_LIMIT: "0",
     CLAWAUTH_REFRESH_RATE_LIMIT: "0",
+    CLAWAUTH_LINK_RATE_LIMIT: "0",
     ...(providers.length > 0 ? { CLAWAUTH_PROVIDERS: JSON.stringify(providers) } : {}),
     ...options.env,
   };
@@ -210,12 +211,14 @@ export async function signedGet(
 }
 
 /** Opens the link, continues, drives login + consent; returns the callback URL and the jar. */
-export function authorize(
+export async function authorize(
   server: TestServer,
   init: InitResponse,
   options: AuthorizeOverHttpOptions = {},
-): Promise<{ callbackUrl: URL; cookies: CookieJar }> {
-  return authorizeOverHttp(init.shortAuthUrl, { fetch: server.fetch, ...options });
+): Promise<{ callbackUrl: URL; cookies: CookieJar; authorizeUrl: URL }> {
+  const result = await authorizeOverHttp(init.shortAuthUrl, { fetch: server.fetch, ...options });
+  const authorizeUrl = result.visited.find((url) => url.origin !== BASE_URL)!;
+  return { ...result, authorizeUrl };
 }
 
 /** A confirmation page opened like a browser would (GET), and the jar that keeps its cookie. */
@@ -297,15 +300,19 @@ export function sendCallback(
 export async function completeFlow(
   server: TestServer,
   options: { account?: string } = {},
-): Promise<{ init: InitResponse; keys: ClientKeys; callback: Response; cookies: CookieJar }> {
+): Promise<
+  { init: InitResponse; keys: ClientKeys; callback: Response; cookies: CookieJar; authorizeUrl: URL }
+> {
   const { init, keys } = await initSession(server);
-  const { callbackUrl, cookies } = await authorize(server, init, { account: options.account });
+  const { callbackUrl, cookies, authorizeUrl } = await authorize(server, init, {
+    account: options.account,
+  });
   const callback = await sendCallback(server, callbackUrl, cookies);
   if (callback.status !== 200) {
     throw new Error(`callback: ${callback.status} ${await callback.text()}`);
   }
   await callback.body?.cancel();
-  return { init, keys, callback, cookies };
+  return { init, keys, callback, cookies, authorizeUrl };
 }
 
 /** Every KV entry, for scans of what the server stored. */

@@ -87,7 +87,7 @@ Deno.test("every response carries the security headers, errors and 404s included
     }
     assert.deepEqual(
       [...statuses].sort((a, b) => a - b),
-      [200, 302, 400, 401, 404, 405, 500],
+      [200, 303, 400, 401, 404, 405, 500],
       "the loop covered success, redirects, client errors and server errors",
     );
   } finally {
