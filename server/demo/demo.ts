@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   }
 
   try {
-    upstream = await startOidcUpstream({ redirectUris: [`${serverUrl}/callback`] });
+    upstream = await startOidcUpstream({ redirectUris: [`${serverUrl}/callback/demo`] });
     runtime = await bootServer(demoServerEnv(serverUrl, server.addr.port, upstream));
   } catch (error) {
     console.error(`demo: cannot start: ${error instanceof Error ? error.message : error}`);
