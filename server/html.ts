@@ -55,9 +55,21 @@ const STYLE = [
 
 /** Wraps `body` in the shared layout; `kind` marks the page for tests and styles. */
 export function layout(options: { title: string; kind: string; body: Markup }): Markup {
-  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${options.title} · clawauth</title><style>${
-    raw(STYLE)
-  }</style></head><body data-page="${options.kind}"><main><p class="brand">clawauth</p><h1>${options.title}</h1>${options.body}</main></body></html>`;
+  return html`
+    <!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width,initial-scale=1">
+        <meta name="robots" content="noindex">
+        <title>${options.title} · clawauth</title>
+        <style>${raw(STYLE)}</style>
+      </head>
+      <body data-page="${options.kind}">
+        <main><p class="brand">clawauth</p><h1>${options.title}</h1>${options.body}</main>
+      </body>
+    </html>
+  `;
 }
 
 /** Content of one message page (outcomes and errors). */

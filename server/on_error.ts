@@ -22,7 +22,10 @@ const PAGES: Record<string, { title: string; kind: string; tone?: "warn" | "bad"
     kind: "contested",
     tone: "bad",
   },
-  [ERROR_CODES.PROVIDER_MISMATCH]: { title: "This link does not match its provider", kind: "error" },
+  [ERROR_CODES.PROVIDER_MISMATCH]: {
+    title: "This link does not match its provider",
+    kind: "error",
+  },
   [ERROR_CODES.INVALID_STATE]: { title: "This sign-in link is not valid", kind: "error" },
   [ERROR_CODES.ISSUER_MISMATCH]: { title: "This answer is not from the provider", kind: "error" },
   [ERROR_CODES.BROWSER_MISMATCH]: { title: "Open the link you were sent", kind: "error" },

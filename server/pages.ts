@@ -39,25 +39,39 @@ function scopeList(scope: string | undefined): Markup {
   return html`${scopes.map((item, i) => html`${i > 0 ? " " : ""}<code>${item}</code>`)}`;
 }
 
+const CODE_NOTE = "Continue only if your agent showed you this code. If you did not ask for " +
+  "this, or the code is different, close this page.";
+const NO_CODE_NOTE = "Continue only if you asked your agent to sign in just now.";
+
 /** The confirmation page: who asks, for what, the code, one button (a same-origin POST). */
 export function renderConfirmPage(page: ConfirmPage): Markup {
-  const code = page.confirmationCode;
-  const body = html`<p>Your AI agent asks to use your <strong>${page.providerName}</strong> account through clawauth.</p>
-<dl>
-<dt>Provider</dt><dd>${page.providerName}</dd>
-<dt>Access</dt><dd>${scopeList(page.scope)}</dd>
-<dt>Requested</dt><dd>${formatTime(page.createdAt)}</dd>
-<dt>Expires</dt><dd>${formatTime(page.expiresAt)} (${inMinutes(page.expiresAt - page.now)})</dd>
-</dl>
-${
-    code === undefined
-      ? html`<p class="note">Continue only if you asked your agent to sign in just now.</p>`
-      : html`<p>Confirmation code</p><span class="code" data-confirmation-code="${code}">${code}</span>
-<p class="note">Continue only if your agent showed you this code. If you did not ask for this or the code is different, close this page.</p>`
-  }
-<form method="post"><input type="hidden" name="${page.csrfField}" value="${page.csrfToken}"><button type="submit" id="continue">Continue to ${page.providerName}</button></form>
-<p class="small">This link then works only in this browser. ${page.providerName} will show you what you approve.</p>`;
-  return layout({ title: `Sign in to ${page.providerName} for your agent`, kind: "confirm", body });
+  const { providerName: name, confirmationCode: code } = page;
+  const expires = `${formatTime(page.expiresAt)} (${inMinutes(page.expiresAt - page.now)})`;
+  const codeBlock = code === undefined ? html`<p class="note">${NO_CODE_NOTE}</p>` : html`
+    <p>Confirmation code</p>
+    <span class="code" data-confirmation-code="${code}">${code}</span>
+    <p class="note">${CODE_NOTE}</p>
+  `;
+  const body = html`
+    <p>${`Your AI agent asks to use your ${name} account through clawauth.`}</p>
+    <dl>
+      <dt>Provider</dt>
+      <dd>${name}</dd>
+      <dt>Access</dt>
+      <dd>${scopeList(page.scope)}</dd>
+      <dt>Requested</dt>
+      <dd>${formatTime(page.createdAt)}</dd>
+      <dt>Expires</dt>
+      <dd>${expires}</dd>
+    </dl>
+    ${codeBlock}
+    <form method="post">
+      <input type="hidden" name="${page.csrfField}" value="${page.csrfToken}">
+      <button type="submit" id="continue">${`Continue to ${name}`}</button>
+    </form>
+    <p class="small">${`This link then works only in this browser. ${name} shows you what you approve.`}</p>
+  `;
+  return layout({ title: `Sign in to ${name} for your agent`, kind: "confirm", body });
 }
 
 /** What the success page shows. */
@@ -84,19 +98,31 @@ export function accountLabel(identity: SealedIdentity | undefined): string | und
 /** The success page: provider, account, scopes, code, how to undo. */
 export function renderSuccessPage(page: SuccessPage): Markup {
   const account = accountLabel(page.identity);
-  const body = html`<p class="note ok">${
-    page.again ? "This sign-in is already complete." : "Your agent can now use this account."
-  } You can close this window.</p>
-<dl>
-<dt>Provider</dt><dd>${page.providerName}</dd>
-${account === undefined ? "" : html`<dt>Account</dt><dd data-account>${account}</dd>`}
-${page.scope === undefined ? "" : html`<dt>Access</dt><dd>${scopeList(page.scope)}</dd>`}
-${
-    page.confirmationCode === undefined
-      ? ""
-      : html`<dt>Code</dt><dd><code>${page.confirmationCode}</code></dd>`
-  }
-</dl>
-<p class="small">To undo, ask your agent to run <code>clawauth token rm ${page.provider}</code>, or remove the app's access in your ${page.providerName} account settings.</p>`;
+  const lead = page.again
+    ? "This sign-in is already complete. You can close this window."
+    : "Your agent can now use this account. You can close this window.";
+  const accountRow = account === undefined ? "" : html`
+    <dt>Account</dt>
+    <dd data-account>${account}</dd>
+  `;
+  const scopeRow = page.scope === undefined ? "" : html`
+    <dt>Access</dt>
+    <dd>${scopeList(page.scope)}</dd>
+  `;
+  const codeRow = page.confirmationCode === undefined ? "" : html`
+    <dt>Code</dt>
+    <dd><code>${page.confirmationCode}</code></dd>
+  `;
+  const undo = html`To undo, ask your agent to run <code>clawauth token rm ${page.provider}</code>,
+    or remove the app's access in your ${page.providerName} account settings.`;
+  const body = html`
+    <p class="note ok">${lead}</p>
+    <dl>
+      <dt>Provider</dt>
+      <dd>${page.providerName}</dd>
+      ${accountRow} ${scopeRow} ${codeRow}
+    </dl>
+    <p class="small">${undo}</p>
+  `;
   return layout({ title: `Signed in to ${page.providerName}`, kind: "success", body });
 }

@@ -27,7 +27,10 @@ const encoder = new TextEncoder();
 /** Builds the cipher over `secret`; the key (SHA-256 of a label and the secret) is made once. */
 export function createStateCipher(secret: string): StateCipher {
   const key = (async () => {
-    const raw = await crypto.subtle.digest("SHA-256", encoder.encode(`clawauth state v1|${secret}`));
+    const raw = await crypto.subtle.digest(
+      "SHA-256",
+      encoder.encode(`clawauth state v1|${secret}`),
+    );
     return await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
   })();
 

@@ -143,7 +143,6 @@ function isLive(entry: Deno.KvEntryMaybe<SessionRecord>, now: number): entry is 
   return isUnexpired(entry, now) && entry.value.status !== "claimed";
 }
 
-
 /** Builds the store over `kv`; every read treats an expired session as absent. */
 export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): SessionStore {
   const { now } = options;

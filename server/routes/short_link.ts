@@ -18,6 +18,7 @@ import {
 import { CSRF_COOKIE, CSRF_FIELD, type CsrfGuard } from "../csrf.ts";
 import { limitBody } from "../middleware/limit_body.ts";
 import { limitPerClient } from "../middleware/rate_limit.ts";
+import { limitPerClientInMemory } from "../middleware/rate_limit_memory.ts";
 import { renderPages } from "../middleware/render_pages.ts";
 import { requireSameOrigin } from "../middleware/same_origin.ts";
 import { renderConfirmPage } from "../pages.ts";
@@ -49,22 +50,29 @@ export function createShortLinkRoute(
   services: AppServices & { csrf: CsrfGuard; stateCipher: StateCipher },
 ): Hono<AppEnv> {
   const { store, now, config, csrf } = services;
-  const limit = (scope: string) =>
-    limitPerClient({
-      store,
-      scope,
-      limit: config.linkRateLimit,
-      trustProxyHops: config.trustProxyHops,
-      now,
-    });
+  const limitContinues = limitPerClient({
+    store,
+    scope: "continue",
+    limit: config.linkRateLimit,
+    trustProxyHops: config.trustProxyHops,
+    now,
+  });
   const pagePath = (baseUrl: string, provider: string, sessionId: string) =>
     `${new URL(baseUrl).pathname.replace(/\/+$/, "")}/${provider}/${sessionId}`;
+
+  // Opening the page writes nothing to KV, so its limit lives in memory (per instance).
+  const limitOpens = limitPerClientInMemory({
+    scope: "link",
+    limit: config.linkRateLimit,
+    trustProxyHops: config.trustProxyHops,
+    now,
+  });
 
   return new Hono<AppEnv>()
     .get(
       "/:provider/:sessionId",
       renderPages(),
-      limit("link"),
+      limitOpens,
       async function shortLink(c) {
         const { provider, sessionId } = c.req.param();
         if (!isSessionId(sessionId)) throw expiredError();
@@ -98,7 +106,7 @@ export function createShortLinkRoute(
       "/:provider/:sessionId",
       renderPages(),
       requireSameOrigin({ originOf: (url) => new URL(baseUrlOf(services, url)).origin }),
-      limit("continue"),
+      limitContinues,
       limitBody(MAX_FORM_BYTES),
       async function continueToProvider(c) {
         const { provider, sessionId } = c.req.param();

@@ -28,9 +28,9 @@ Deno.test("shortLink() renders the confirmation page: provider, scopes, times, c
     assert.ok(html.includes("Continue only if your agent showed you this code"));
     assert.ok(html.includes("<code>openid</code> <code>offline_access</code>"));
     assert.ok(html.includes(new Date(server.clock.now()).toISOString().slice(0, 16).replace("T", " ")));
-    assert.equal(html.match(/<form /g)?.length, 1);
-    assert.ok(html.includes('<form method="post">'));
-    assert.equal(html.match(/<button /g)?.length, 1);
+    assert.equal(html.match(/<form\s/g)?.length, 1);
+    assert.match(html, /<form\s+method="post">/);
+    assert.equal(html.match(/<button\s/g)?.length, 1);
     assert.ok(!html.includes("<script"), "works without JavaScript");
     assert.match(
       response.headers.get("content-security-policy")!,
@@ -259,4 +259,24 @@ Deno.test("shortLink() answers JSON to a client that asks for JSON", async () =>
       code: "session_not_found",
     });
   });
+});
+
+Deno.test("200 opens of a link, from one address or 200, add no KV key (previewers, crawlers)", async () => {
+  await withTestServer(async (server) => {
+    const { init } = await initSession(server);
+    const count = async () => (await allEntries(server.kv)).length;
+    const before = await count();
+    let limited = 0;
+    for (let i = 0; i < 200; i++) {
+      for (const address of ["198.51.100.1", `203.0.113.${i}`]) {
+        const response = await server.request(`/${UPSTREAM_PROVIDER}/${init.sessionId}`, {
+          headers: { "x-forwarded-for": address },
+        });
+        if (response.status === 429) limited++;
+        await response.body?.cancel();
+      }
+    }
+    assert.equal(limited, 200 - 60, "one address is limited to 60 opens a minute");
+    assert.equal(await count(), before, "no key per open, nor per address");
+  }, { env: { CLAWAUTH_LINK_RATE_LIMIT: "60", CLAWAUTH_TRUST_PROXY: "1" } });
 });
