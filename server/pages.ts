@@ -19,6 +19,8 @@ export interface ConfirmPage {
   confirmationCode?: string;
   csrfField: string;
   csrfToken: string;
+  /** Another browser already continued: continuing here stops the sign-in. */
+  boundElsewhere?: boolean;
 }
 
 /** `2026-12-01 14:31 UTC` (pages run no script, so no local time zone). */
@@ -42,6 +44,36 @@ function scopeList(scope: string | undefined): Markup {
 const CODE_NOTE = "Continue only if your agent showed you this code. If you did not ask for " +
   "this, or the code is different, close this page.";
 const NO_CODE_NOTE = "Continue only if you asked your agent to sign in just now.";
+const BOUND_NOTE = "This link was already continued in another browser. If you continue " +
+  "here, the sign-in stops and nothing is handed to your agent; if the other browser was not " +
+  "you, do continue, and tell your agent.";
+
+/** What the page of a completed sign-in shows to a browser that did not complete it. */
+export interface UsedElsewherePage {
+  providerName: string;
+  csrfField: string;
+  csrfToken: string;
+}
+
+/**
+ * A sign-in completed in another browser and not yet handed to the agent: the person can stop
+ * it (a same-origin POST that contests the session) if it was not them.
+ */
+export function renderUsedElsewherePage(page: UsedElsewherePage): Markup {
+  const body = html`
+    <p class="note bad">${`Someone already signed in to ${page.providerName} with this link in another browser, and your agent has not picked up the account yet.`}</p>
+    <p>If that was you, close this page. If it was not you, stop the sign-in now: nothing will be handed to your agent, and you should tell your agent.</p>
+    <form method="post">
+      <input type="hidden" name="${page.csrfField}" value="${page.csrfToken}">
+      <button type="submit" id="continue">Stop this sign-in</button>
+    </form>
+  `;
+  return layout({
+    title: "This link was already used in another browser",
+    kind: "used-elsewhere",
+    body,
+  });
+}
 
 /** The confirmation page: who asks, for what, the code, one button (a same-origin POST). */
 export function renderConfirmPage(page: ConfirmPage): Markup {
@@ -64,7 +96,7 @@ export function renderConfirmPage(page: ConfirmPage): Markup {
       <dt>Expires</dt>
       <dd>${expires}</dd>
     </dl>
-    ${codeBlock}
+    ${codeBlock} ${page.boundElsewhere ? html`<p class="note bad">${BOUND_NOTE}</p>` : ""}
     <form method="post">
       <input type="hidden" name="${page.csrfField}" value="${page.csrfToken}">
       <button type="submit" id="continue">${`Continue to ${name}`}</button>

@@ -1,6 +1,7 @@
 /**
  * The link a person is sent: `GET /{provider}/{sessionId}` renders the confirmation page
- * (never a redirect, and no KV write, so link previewers change nothing);
+ * (never a redirect, and no KV write, so link previewers change nothing; a sign-in another
+ * browser completed shows a page that lets the person stop it instead);
  * `POST /{provider}/{sessionId}` is its button: same-origin and CSRF-checked, it binds this
  * browser (server/continue_login.ts) and redirects (303) to the provider.
  */
@@ -8,7 +9,7 @@
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
-import { bindingCookieName, bindingCookiePath } from "../browser_binding.ts";
+import { bindingCookieName, bindingCookiePath, sha256Base64Url } from "../browser_binding.ts";
 import {
   checkPageSession,
   continueLogin,
@@ -21,7 +22,7 @@ import { limitPerClient } from "../middleware/rate_limit.ts";
 import { limitPerClientInMemory } from "../middleware/rate_limit_memory.ts";
 import { renderPages } from "../middleware/render_pages.ts";
 import { requireSameOrigin } from "../middleware/same_origin.ts";
-import { renderConfirmPage } from "../pages.ts";
+import { renderConfirmPage, renderUsedElsewherePage } from "../pages.ts";
 import { baseUrlOf, lookupProvider } from "../provider_lookup.ts";
 import type { AppEnv, AppServices } from "../services.ts";
 import { isSessionId } from "../session_id.ts";
@@ -78,7 +79,14 @@ export function createShortLinkRoute(
         if (!isSessionId(sessionId)) throw expiredError();
         c.set("sessionId", sessionId);
         const { record } = checkPageSession(await store.getSessionForPage(sessionId), provider);
-        if (record.status !== "pending") throw sessionStateError(record);
+        const binding = getCookie(c, bindingCookieName(sessionId));
+        const boundHere = record.binding !== undefined && binding !== undefined &&
+          binding.length <= 100 && await sha256Base64Url(binding) === record.binding;
+        const boundElsewhere = record.binding !== undefined && !boundHere;
+        // Completed and not claimed: only a browser that did not complete it may stop it.
+        if (record.status !== "pending" && !(record.status === "completed" && boundElsewhere)) {
+          throw sessionStateError(record);
+        }
         const baseUrl = baseUrlOf(services, c.req.url);
         const { spec, settings } = lookupProvider(services, record.provider, { baseUrl });
         const existing = getCookie(c, CSRF_COOKIE);
@@ -88,6 +96,15 @@ export function createShortLinkRoute(
           path: pagePath(baseUrl, provider, sessionId),
           sameSite: "Strict",
         });
+        const csrfToken = await csrf.token(cookieValue, sessionId);
+        if (record.status === "completed") {
+          c.set("formAction", "'self'");
+          return c.html(renderUsedElsewherePage({
+            providerName: spec.displayName,
+            csrfField: CSRF_FIELD,
+            csrfToken,
+          }));
+        }
         // The form posts here, and the answer redirects to the provider: both must be allowed.
         c.set("formAction", `'self' ${new URL(settings.authorizeUrl).origin}`);
         return c.html(renderConfirmPage({
@@ -98,7 +115,8 @@ export function createShortLinkRoute(
           now: now(),
           confirmationCode: record.confirmationCode,
           csrfField: CSRF_FIELD,
-          csrfToken: await csrf.token(cookieValue, sessionId),
+          csrfToken,
+          boundElsewhere,
         }));
       },
     )

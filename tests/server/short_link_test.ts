@@ -176,8 +176,9 @@ Deno.test("shortLink() shows a 404 page when the provider in the link is not the
 
 Deno.test("shortLink() says 'already signed in' once completed and 'already handed over' once claimed", async () => {
   await withTestServer(async (server) => {
-    const { init, keys } = await completeFlow(server);
-    await assertPage(await server.request(`/${UPSTREAM_PROVIDER}/${init.sessionId}`), {
+    const { init, keys, cookies } = await completeFlow(server);
+    const mine = await openConfirmPage(server, init, cookies);
+    await assertPage(new Response(mine.html, mine.response), {
       status: 410,
       code: "session_completed",
       message: "You have already signed in with this link.",
@@ -196,6 +197,26 @@ Deno.test("shortLink() says 'already signed in' once completed and 'already hand
     const tomb = (await server.kv.get<Record<string, unknown>>(["session", init.sessionId])).value!;
     assert.equal(tomb.status, "claimed");
     assert.equal(tomb.blob, undefined);
+  }, { upstream: true });
+});
+
+Deno.test("a sign-in completed in another browser can be stopped from this one before the claim", async () => {
+  await withTestServer(async (server) => {
+    const { init, keys } = await completeFlow(server, { account: "bob" });
+    const other = await openConfirmPage(server, init);
+    assert.equal(other.response.status, 200);
+    assert.ok(other.html.includes('data-page="used-elsewhere"'), other.html);
+    assert.match(other.response.headers.get("content-security-policy")!, /form-action 'self'/);
+    const stop = await postContinue(server, init, {
+      cookies: other.cookies,
+      token: csrfTokenOf(other.html),
+    });
+    await assertPage(stop, { status: 409, code: "session_contested", message: "" });
+    const claim = await signedGet(server, { action: "claim", sessionId: init.sessionId, keys });
+    assert.equal(claim.status, 400);
+    const body = await claim.json();
+    assert.equal(body.code, "session_contested");
+    assert.equal(body.blob, undefined, "the first browser's account is never delivered");
   }, { upstream: true });
 });
 
