@@ -301,7 +301,13 @@ export async function completeFlow(
   server: TestServer,
   options: { account?: string } = {},
 ): Promise<
-  { init: InitResponse; keys: ClientKeys; callback: Response; cookies: CookieJar; authorizeUrl: URL }
+  {
+    init: InitResponse;
+    keys: ClientKeys;
+    callback: Response;
+    cookies: CookieJar;
+    authorizeUrl: URL;
+  }
 > {
   const { init, keys } = await initSession(server);
   const { callbackUrl, cookies, authorizeUrl } = await authorize(server, init, {

@@ -67,11 +67,14 @@ Deno.test("callback() refuses the state of an expired session with a 400 page", 
     const { init } = await initSession(server, { ttlSeconds: 60 });
     const opened = await openShortLink(server, init);
     server.clock.advance(60_000);
-    await assertPage(await sendCallback(server, callbackUrlFor(opened, { code: "abc" }), opened.cookies), {
-      status: 400,
-      code: "invalid_state",
-      message: "this sign-in answer is not valid here or its sign-in has ended",
-    });
+    await assertPage(
+      await sendCallback(server, callbackUrlFor(opened, { code: "abc" }), opened.cookies),
+      {
+        status: 400,
+        code: "invalid_state",
+        message: "this sign-in answer is not valid here or its sign-in has ended",
+      },
+    );
   });
 });
 
@@ -108,7 +111,10 @@ Deno.test("callback() refuses a browser that did not continue, and the session s
     const ok = await sendCallback(server, callbackUrl, cookies);
     const html = await assertPage(ok, { status: 200, message: "Signed in to Demo IdP" });
     assert.ok(html.includes('data-page="success"'));
-    assert.ok(html.includes(`<code>${init.confirmationCode}</code>`), "the success page shows the code");
+    assert.ok(
+      html.includes(`<code>${init.confirmationCode}</code>`),
+      "the success page shows the code",
+    );
     assert.ok(html.includes("<dd data-account>alice</dd>"), "and the account");
     assert.ok(html.includes(`clawauth token rm ${UPSTREAM_PROVIDER}`), "and how to undo it");
   }, { upstream: true });
@@ -181,7 +187,11 @@ Deno.test("callback() fails the session when the provider refuses the code", asy
     const { init, keys } = await initSession(server);
     const opened = await openShortLink(server, init);
     await assertPage(
-      await sendCallback(server, callbackUrlFor(opened, { code: "not-a-real-code" }), opened.cookies),
+      await sendCallback(
+        server,
+        callbackUrlFor(opened, { code: "not-a-real-code" }),
+        opened.cookies,
+      ),
       {
         status: 502,
         code: "token_exchange_failed",
@@ -217,7 +227,11 @@ for (
         const { init, keys } = await initSession(server, { provider: "stub" });
         const opened = await openShortLink(server, init);
         await assertPage(
-          await sendCallback(server, callbackUrlFor(opened, { code: "c0de" }, "stub"), opened.cookies),
+          await sendCallback(
+            server,
+            callbackUrlFor(opened, { code: "c0de" }, "stub"),
+            opened.cookies,
+          ),
           {
             status: 502,
             code: "token_exchange_failed",
@@ -272,7 +286,9 @@ Deno.test("callback() leaves a completed session intact when a late error callba
 
 Deno.test("callback() sends the session's PKCE verifier and per-provider redirect URI, and seals the identity", async () => {
   await withTestServer(async (server) => {
-    const { init, keys } = await initSession(server, { scope: "openid offline_access profile email" });
+    const { init, keys } = await initSession(server, {
+      scope: "openid offline_access profile email",
+    });
     const { callbackUrl, cookies } = await authorize(server, init);
     const challenge = (await server.kv.get<{ codeVerifier: string }>(["session", init.sessionId]))
       .value!.codeVerifier;
@@ -325,7 +341,11 @@ Deno.test("callback() refuses an 'iss' that is not the provider's issuer (RFC 92
   await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
     const { callbackUrl, cookies } = await authorize(server, init);
-    assert.equal(callbackUrl.searchParams.get("iss"), server.upstream!.issuer, "the upstream sends iss");
+    assert.equal(
+      callbackUrl.searchParams.get("iss"),
+      server.upstream!.issuer,
+      "the upstream sends iss",
+    );
     const forged = new URL(callbackUrl);
     forged.searchParams.set("iss", "http://evil.test");
     await assertPage(await sendCallback(server, forged, cookies), {

@@ -4,8 +4,8 @@ import {
   assertJsonError,
   BASE_URL,
   initSession,
-  openShortLink,
   newClientKeys,
+  openShortLink,
   postJson,
   startTestServer,
   UPSTREAM_PROVIDER,
@@ -185,7 +185,10 @@ Deno.test("continue sends a PKCE S256 authorize URL with the per-provider redire
     const { init } = await initSession(server, { scope: "openid offline_access" });
     const { authorizeUrl: auth } = await openShortLink(server, init);
     assert.equal(`${auth.origin}${auth.pathname}`, "http://127.0.0.1:9/authorize");
-    assert.equal(auth.searchParams.get("redirect_uri"), `${BASE_URL}/callback/${UPSTREAM_PROVIDER}`);
+    assert.equal(
+      auth.searchParams.get("redirect_uri"),
+      `${BASE_URL}/callback/${UPSTREAM_PROVIDER}`,
+    );
     assert.equal(auth.searchParams.get("code_challenge_method"), "S256");
     assert.match(auth.searchParams.get("code_challenge")!, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(auth.searchParams.get("scope"), "openid offline_access");

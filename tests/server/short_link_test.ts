@@ -27,7 +27,9 @@ Deno.test("shortLink() renders the confirmation page: provider, scopes, times, c
     assert.ok(html.includes(`data-confirmation-code="${init.confirmationCode}"`));
     assert.ok(html.includes("Continue only if your agent showed you this code"));
     assert.ok(html.includes("<code>openid</code> <code>offline_access</code>"));
-    assert.ok(html.includes(new Date(server.clock.now()).toISOString().slice(0, 16).replace("T", " ")));
+    assert.ok(
+      html.includes(new Date(server.clock.now()).toISOString().slice(0, 16).replace("T", " ")),
+    );
     assert.equal(html.match(/<form\s/g)?.length, 1);
     assert.match(html, /<form\s+method="post">/);
     assert.equal(html.match(/<button\s/g)?.length, 1);
@@ -88,7 +90,12 @@ Deno.test("continue refuses a cross-site POST, a missing Origin and a wrong CSRF
     const cases: [string, Record<string, string>, string, string][] = [
       ["cross-site", { "sec-fetch-site": "cross-site" }, token, "cross_site_request"],
       ["same-site", { "sec-fetch-site": "same-site" }, token, "cross_site_request"],
-      ["foreign Origin", { "sec-fetch-site": "", origin: "http://evil.test" }, token, "cross_site_request"],
+      [
+        "foreign Origin",
+        { "sec-fetch-site": "", origin: "http://evil.test" },
+        token,
+        "cross_site_request",
+      ],
       ["no headers", { "sec-fetch-site": "", origin: "" }, token, "cross_site_request"],
       ["bad token", {}, "A".repeat(43), "csrf_mismatch"],
     ];
@@ -139,11 +146,14 @@ Deno.test("a continue from a second browser contests the session: it fails with 
     assert.equal(body.status, "error");
     assert.equal(body.code, "session_contested");
     assert.match(body.error, /^session_contested: the sign-in link was used in two browsers/);
-    await assertPage(await openConfirmPage(server, init).then((p) => new Response(p.html, p.response)), {
-      status: 409,
-      code: "session_contested",
-      message: "already used in another browser",
-    });
+    await assertPage(
+      await openConfirmPage(server, init).then((p) => new Response(p.html, p.response)),
+      {
+        status: 409,
+        code: "session_contested",
+        message: "already used in another browser",
+      },
+    );
   });
 });
 
