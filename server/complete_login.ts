@@ -171,7 +171,7 @@ export async function completeLogin(
       "While you were signing in, this link was also used in another browser, so clawauth " +
         "stopped the sign-in to protect your account. Nothing was handed to your agent. If the " +
         "other browser was not you, tell your agent; it can start a new sign-in.",
-      { status: 409 },
+      { status: 409, details: { page: "stopped" } },
     );
   }
   if (record.status !== "pending") throw sessionStateError(record);

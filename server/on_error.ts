@@ -64,6 +64,12 @@ export function errorResponse(c: Context<AppEnv>, error: ClawauthError): Respons
     const detail = error.details.description;
     const page = error.details.page === "declined"
       ? { title: "You declined", kind: "declined" }
+      : error.details.page === "stopped"
+      ? {
+        title: "Sign-in stopped: this link was used twice",
+        kind: "contested",
+        tone: "bad" as const,
+      }
       : PAGES[error.code] ?? { title: "Something went wrong", kind: "error" };
     const extra = typeof error.details.pageNote === "string" ? [error.details.pageNote] : [];
     const retryAfter = error.details.retryAfterSeconds;

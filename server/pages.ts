@@ -44,9 +44,9 @@ function scopeList(scope: string | undefined): Markup {
 const CODE_NOTE = "Continue only if your agent showed you this code. If you did not ask for " +
   "this, or the code is different, close this page.";
 const NO_CODE_NOTE = "Continue only if you asked your agent to sign in just now.";
-const BOUND_NOTE = "This link was already continued in another browser. If you continue " +
-  "here, the sign-in stops and nothing is handed to your agent; if the other browser was not " +
-  "you, do continue, and tell your agent.";
+const BOUND_NOTE = "This link was already continued in another browser. Continuing here " +
+  "stops the sign-in: nothing is handed to your agent. Do that if the other browser was not " +
+  "you, and tell your agent.";
 
 /** What the page of a completed sign-in shows to a browser that did not complete it. */
 export interface UsedElsewherePage {
