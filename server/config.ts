@@ -7,7 +7,7 @@
  * | `PORT` | `8787` | listening port (`0`: any free port, printed on start) |
  * | `HOSTNAME` | `127.0.0.1` | listening address; `0.0.0.0` to accept remote connections (ignored on Deno Deploy) |
  * | `PUBLIC_BASE_URL` | request origin | public origin (and optional path prefix) of links and the redirect URI |
- * | `STATE_SIGNING_SECRET` | required | HMAC key of the OAuth `state`; missing: every route but `/healthz` answers 500 |
+ * | `STATE_SIGNING_SECRET` | required | key of the OAuth `state` (AES-GCM) and of the confirmation form's CSRF token (HMAC); missing: every route but `/healthz` answers 500 |
  * | `SESSION_TTL_SECONDS` | `3600` | session lifetime when `/init` names none (clamped to 60..86400) |
  * | `CLAWAUTH_KV_PATH` | `./clawauth.kv.sqlite` | KV file, `:memory:` or a KV Connect URL; on Deno Deploy the platform KV |
  * | `CLAWAUTH_PROVIDERS` / `CLAWAUTH_PROVIDERS_FILE` | none | operator-defined providers (providers/custom.ts) |

@@ -6,7 +6,6 @@ import {
   authorize,
   BASE_URL,
   callbackUrlFor,
-  completeFlow,
   initSession,
   openShortLink,
   sendCallback,
