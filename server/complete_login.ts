@@ -176,7 +176,11 @@ export async function completeLogin(
   }
   if (record.status !== "pending") throw sessionStateError(record);
 
-  if (request.iss !== undefined && spec.issuer !== undefined && request.iss !== spec.issuer) {
+  const issMissing = request.iss === undefined && spec.issuerInResponse === true;
+  if (
+    issMissing ||
+    (request.iss !== undefined && spec.issuer !== undefined && request.iss !== spec.issuer)
+  ) {
     throw new ClawauthError(
       ERROR_CODES.ISSUER_MISMATCH,
       `This answer names another issuer than ${displayName}: nothing was exchanged. ` +

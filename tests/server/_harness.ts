@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import nacl from "tweetnacl";
 import { loadCustomProviders } from "../../providers/custom.ts";
 import { createRegistry } from "../../providers/registry.ts";
+import type { ProviderSpec } from "../../providers/types.ts";
 import { createApp } from "../../server/app.ts";
 import { loadConfig, type ServerConfig } from "../../server/config.ts";
 import type { LogLine } from "../../server/services.ts";
@@ -62,6 +63,8 @@ export interface TestServerOptions {
   customProviders?: Record<string, unknown>[];
   /** `fetch` the app uses for token endpoints (default: global fetch). */
   appFetch?: typeof fetch;
+  /** Registry fields operators cannot set in JSON, per provider (e.g. `issuerInResponse`). */
+  registryPatch?: Record<string, Partial<ProviderSpec>>;
 }
 
 export function createClock(start = Date.UTC(2026, 0, 1)): TestClock {
@@ -135,7 +138,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const app = createApp({
     kv,
     config,
-    registry: createRegistry(custom.specs),
+    registry: createRegistry(
+      custom.specs.map((spec) => ({ ...spec, ...options.registryPatch?.[spec.name] })),
+    ),
     providerOverrides: custom.overrides,
     now: clock.now,
     fetch: options.appFetch,

@@ -398,3 +398,23 @@ Deno.test("callback() answers JSON errors to a client that asks for JSON", async
     });
   });
 });
+
+Deno.test("callback() refuses an answer without 'iss' from a provider that always sends it", async () => {
+  await withTestServer(async (server) => {
+    const { init, keys } = await initSession(server);
+    const { callbackUrl, cookies } = await authorize(server, init);
+    const stripped = new URL(callbackUrl);
+    stripped.searchParams.delete("iss");
+    await assertPage(await sendCallback(server, stripped, cookies), {
+      status: 400,
+      code: "issuer_mismatch",
+      message: "nothing was exchanged",
+    });
+    assert.equal(server.upstream!.counts.authorizationCodeGrants, 0);
+    assert.equal((await statusOf(server, init.sessionId, keys)).body.status, "pending");
+    await assertPage(await sendCallback(server, callbackUrl, cookies), {
+      status: 200,
+      message: "Signed in to Demo IdP",
+    });
+  }, { upstream: true, registryPatch: { demo: { issuerInResponse: true } } });
+});
