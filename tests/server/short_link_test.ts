@@ -276,6 +276,19 @@ Deno.test("shortLink() rate-limits opens and continues per client address with a
     });
     assert.ok(html.includes('data-page="rate-limited"'));
     assert.match(html, /Try again in \d+ seconds\./);
+    // Continues have their own budget, counted in KV (shared by every instance).
+    const page = await openConfirmPage(server, init);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await postContinue(server, init, {
+        cookies: page.cookies,
+        token: csrfTokenOf(page.html),
+        headers,
+      });
+      statuses.push(response.status);
+      await response.body?.cancel();
+    }
+    assert.deepEqual(statuses, [303, 303, 303, 429]);
   }, { env: { CLAWAUTH_LINK_RATE_LIMIT: "3", CLAWAUTH_TRUST_PROXY: "1" } });
 });
 
