@@ -70,6 +70,15 @@ Deno.test("continue binds the browser and redirects (303) to the provider with a
       (_key, value) => typeof value === "bigint" ? String(value) : value,
     );
     assert.ok(!stored.includes(binding), "KV holds the cookie's hash, never the cookie");
+    // The state says nothing: not the session, not the provider, nothing that decodes.
+    const state = first.authorizeUrl.searchParams.get("state")!;
+    const decoded = new TextDecoder().decode(
+      Uint8Array.from(atob(state.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)),
+    );
+    for (const text of [state, decoded]) {
+      assert.ok(!text.includes(init.sessionId) && !text.includes(init.sessionId.slice(0, 8)));
+      assert.ok(!text.includes(UPSTREAM_PROVIDER));
+    }
     // The same browser may continue again: a new state replaces the old one.
     const again = await openShortLink(server, init, first.cookies);
     assert.notEqual(
