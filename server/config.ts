@@ -7,7 +7,7 @@
  * | `PORT` | `8787` | listening port (`0`: any free port, printed on start) |
  * | `HOSTNAME` | `127.0.0.1` | listening address; `0.0.0.0` to accept remote connections (ignored on Deno Deploy) |
  * | `PUBLIC_BASE_URL` | request origin | public origin (and optional path prefix) of links and the redirect URI |
- * | `STATE_SIGNING_SECRET` | required | HMAC key of the OAuth `state`; missing: every route but `/healthz` answers 500 |
+ * | `STATE_SIGNING_SECRET` | required | key of the OAuth `state` (AES-GCM) and of the confirmation form's CSRF token (HMAC); missing: every route but `/healthz` answers 500 |
  * | `SESSION_TTL_SECONDS` | `3600` | session lifetime when `/init` names none (clamped to 60..86400) |
  * | `CLAWAUTH_KV_PATH` | `./clawauth.kv.sqlite` | KV file, `:memory:` or a KV Connect URL; on Deno Deploy the platform KV |
  * | `CLAWAUTH_PROVIDERS` / `CLAWAUTH_PROVIDERS_FILE` | none | operator-defined providers (providers/custom.ts) |
@@ -16,6 +16,7 @@
  * | `CLAWAUTH_REVOKE_RATE_LIMIT` | `30` | `POST /revoke` per client address (and per bound key) per minute; `0` disables |
  * | `CLAWAUTH_REFRESH_KEYS` | derived | refresh-binding keys `kid:base64secret,...`, newest (signing) first; unset: HKDF of `STATE_SIGNING_SECRET` under kid `state` (server/refresh_binding.ts) |
  * | `CLAWAUTH_ALLOW_UNBOUND_REFRESH` | off | `1`: `/refresh` and `/revoke` also accept refresh tokens without a binding (credentials claimed before 0.5) |
+ * | `CLAWAUTH_LINK_RATE_LIMIT` | `60` | confirmation-page opens, and continues, per client address per minute (each); `0` disables |
  * | `CLAWAUTH_POLL_RATE_LIMIT` | `10` | signed `/status` + `/claim` per session per second; `0` disables |
  * | `CLAWAUTH_TRUST_PROXY` | off | `1`/`true` (or a hop count): take the client address from `x-forwarded-for` |
  * | `CLAWAUTH_LOG` | `json` | `json`: one JSON line per request on stdout; `off`: no request log |
@@ -52,6 +53,8 @@ export interface ServerConfig {
   refreshKeys?: RefreshKeySettings;
   /** `CLAWAUTH_ALLOW_UNBOUND_REFRESH=1`: refresh tokens without a binding are still refreshed. */
   allowUnboundRefresh: boolean;
+  /** Confirmation-page opens (and, separately, continues) per client address per minute. */
+  linkRateLimit: number;
   pollRateLimit: number;
   /** Number of trusted proxy hops in front of the server; 0: use the connection address. */
   trustProxyHops: number;
@@ -188,6 +191,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
       max: 1_000_000,
     }),
     allowUnboundRefresh: readSwitch(env, "CLAWAUTH_ALLOW_UNBOUND_REFRESH"),
+    linkRateLimit: readInteger(env, "CLAWAUTH_LINK_RATE_LIMIT", {
+      fallback: 60,
+      min: 0,
+      max: 1_000_000,
+    }),
     pollRateLimit: readPollRateLimit(env),
     trustProxyHops: readTrustProxy(env),
     log: readLog(env),

@@ -8,7 +8,6 @@ import { limitBody } from "../middleware/limit_body.ts";
 import { limitPerClient } from "../middleware/rate_limit.ts";
 import type { AppEnv, AppServices } from "../services.ts";
 import { startLogin } from "../start_login.ts";
-import type { StateSigner } from "../state.ts";
 import {
   parseJsonObject,
   readProviderName,
@@ -36,9 +35,7 @@ async function readVerifyKey(
   return verifyKey;
 }
 
-export function createInitRoute(
-  services: AppServices & { stateSigner: StateSigner },
-): Hono<AppEnv> {
+export function createInitRoute(services: AppServices): Hono<AppEnv> {
   const { config, store, now } = services;
   return new Hono<AppEnv>().post(
     "/init",

@@ -52,7 +52,7 @@ export async function withBoundServer(
   let server: ServerProcess | undefined;
   try {
     server = await startServerProcess({ env: { ...base, ...serverEnv } });
-    upstream.addRedirectUri(`${server.url}/callback`);
+    upstream.addRedirectUri(`${server.url}/callback/${PROVIDER}`);
     const env = {
       CLAWAUTH_STATE_DIR: stateDir,
       CLAWAUTH_KEYCHAIN: "file",

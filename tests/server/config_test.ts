@@ -15,6 +15,7 @@ Deno.test("loadConfig() applies the documented defaults", () => {
     revokeRateLimit: 30,
     allowUnboundRefresh: false,
     refreshKeys: { entries: [{ kid: "state", secret: "derived" }], source: "STATE_SIGNING_SECRET" },
+    linkRateLimit: 60,
     pollRateLimit: 10,
     trustProxyHops: 0,
     log: "json",
