@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   PROVIDER_MISMATCH: "provider_mismatch",
   LOCK_TIMEOUT: "lock_timeout",
   WAIT_TIMEOUT: "wait_timeout",
+  ALREADY_CLAIMED: "already_claimed",
   STORAGE_FAILED: "storage_failed",
   INTERNAL: "internal_error",
 } as const;

@@ -25,7 +25,15 @@ import {
   type LoadedSession,
   loadLoginSession,
 } from "../flows/claim.ts";
-import { parsePositiveInteger, resolveSettings, type Settings } from "../settings.ts";
+import {
+  MAX_TTL_SECONDS,
+  MIN_TTL_SECONDS,
+  parseTtlSeconds,
+  resolveSettings,
+  type Settings,
+} from "../settings.ts";
+import { formatDurationExact, parseDurationMs } from "../flows/duration.ts";
+import { secondsLeft } from "./sessions.ts";
 import { createServerClient } from "../server_client.ts";
 import { CredentialStore } from "../store/credentials.ts";
 import { saveSession } from "../store/sessions_index.ts";
@@ -49,20 +57,25 @@ Flow:
 `;
 
 export const LOGIN_START_USAGE =
-  `Usage: clawauth login start <provider> [--ttl <seconds>] [--scope <scope>] [--profile <name>] [--server <url>] [--json]
+  `Usage: clawauth login start <provider> [--ttl <duration>] [--scope <scope>] [--profile <name>] [--server <url>] [--json]
 
 Starts a delegated login and returns at once. The CLI makes fresh key pairs for this
 session (keys stay in the keychain) and registers the public halves with the server.
 Send shortAuthUrl to the user; then poll \`login status\` and run \`login claim\`.
 
 Options:
-  --ttl <seconds>     session lifetime (default CLAWAUTH_TTL_SECONDS or 3600; server clamps to 60..86400)
+  --ttl <duration>    session lifetime: seconds, or 90s, 45m, 2h, 1d (default CLAWAUTH_TTL_SECONDS
+                      or 3600); outside 60..86400 it is clamped, with a notice on stderr
   --scope <scope>     OAuth scope, provider syntax (default CLAWAUTH_SCOPE or the provider's default)
   --profile <name>    store the claimed token as <provider>:<name> (default "default")
 
 JSON fields: action ("start"), provider, sessionId, expiresIn, shortAuthUrl, authUrl,
 statusCommand, claimCommand, profile (the profile id the token will be stored as, e.g.
-"github:default").
+"github:default"), ttlSeconds (the lifetime asked for, after clamping), requestedTtlSeconds
+and notices (only when the value was adjusted).
+
+The keychain is checked before anything is sent to the server: when it cannot be reached,
+the answer is keychain_unavailable (with error.fix) and no session is created.
 
 Examples:
   clawauth login start notion --json
@@ -76,7 +89,10 @@ answer (exit 0): check again later. "completed": run \`clawauth login claim <ses
 "error": the login failed (see error); start a new one. The session is asked on the server
 it was started on.
 
-JSON fields: action ("status"), sessionId, status (pending | completed | error), provider, error.
+JSON fields: action ("status"), sessionId, status (pending | completed | error), provider, error,
+shortAuthUrl (the link to send to the human again), confirmationCode (when the server gave
+one), expiresAt, expiresIn (seconds left).
+A session this machine already claimed answers already_claimed, naming the profile it went to.
 
 Examples:
   clawauth login status 0b9c3f3e-1c1a-4c1e-9f0e-6a1f3f1f2f3a --json
@@ -88,37 +104,48 @@ export const LOGIN_CLAIM_USAGE =
 Claims a completed login exactly once: decrypts the token on this machine and stores it in
 the keychain as <provider>:<profile>. Storage is checked BEFORE the one-time claim; if
 storing still fails, the token goes to a 0600 recovery file whose path the error names.
-Still pending: status "pending", exit 0. Failed login: status "error", exit 1.
+Still pending: status "pending", exit 0. Failed login: the error session_failed (exit 1,
+error.reason says why, error.fix starts a new login). Already claimed on this machine:
+already_claimed, naming the profile it was stored as (error.fix: the \`token get\` command).
 
 Options:
   --profile <name>   store under this profile (default: the one given at \`login start\`, else "default")
   --reveal           show token values in tokenData (masked by default, e.g. "abcd…(40 chars)")
 
-JSON fields: action ("claim"), sessionId, status (pending | completed | error), provider,
+JSON fields: action ("claim"), sessionId, status (pending | completed), provider,
 tokenData, storedInKeychain, keychainService, keychainAccount, profile (profile id, e.g.
-"github:default"), error.
+"github:default": where it is stored), identity (who the account is, when known), error.
 
 Examples:
   clawauth login claim 0b9c3f3e-1c1a-4c1e-9f0e-6a1f3f1f2f3a --json
 `;
 
 export const LOGIN_WAIT_USAGE =
-  `Usage: clawauth login wait <sessionId> [--timeout <ms>] [--interval <ms>] [--profile <name>] [--reveal] [--json]
+  `Usage: clawauth login wait <sessionId> [--timeout <duration>] [--interval <duration>] [--profile <name>] [--reveal] [--json]
 
 Blocks: polls the session's status, then claims it (as \`login claim\`). Prefer
 \`login status\` + \`login claim\` in agents; use wait only when blocking is fine.
-A refused signature (401) or unknown session (404) fails at once; a rate limit (429)
-waits as the server asks; server or network failures back off and retry until the timeout.
+Without --json it prints the link (and code) once, then one updating status line when
+stderr is a terminal. A refused signature (401) or unknown session (404) fails at once; a
+rate limit (429) waits as the server asks (Retry-After); server or network failures back
+off and retry. Every poll, the last one included, keeps the interval and Retry-After: no
+poll is sent early to beat the deadline.
+
+When the time is up and the login is still pending: error wait_timeout, exit code 3,
+error.status "pending", error.fix the command to keep waiting. (When the server kept failing
+instead: transient_error, exit 1.)
 
 Options:
-  --timeout <ms>    give up after this long (default CLAWAUTH_POLL_TIMEOUT_MS or 300000)
-  --interval <ms>   time between polls, at least 250 (default CLAWAUTH_POLL_INTERVAL_MS or 2000)
-  --profile, --reveal   as for \`login claim\`
+  --timeout <duration>   give up after this long: milliseconds, or 90s, 5m, 1h
+                         (default CLAWAUTH_POLL_TIMEOUT_MS or 300000 = 5m)
+  --interval <duration>  time between polls, at least 250ms: milliseconds, or 2s, 500ms
+                         (default CLAWAUTH_POLL_INTERVAL_MS or 2000 = 2s)
+  --profile, --reveal    as for \`login claim\`
 
 JSON fields: those of \`login claim\` with action "wait".
 
 Examples:
-  clawauth login wait 0b9c3f3e-1c1a-4c1e-9f0e-6a1f3f1f2f3a --timeout 600000 --json
+  clawauth login wait 0b9c3f3e-1c1a-4c1e-9f0e-6a1f3f1f2f3a --timeout 10m --json
 `;
 
 /** Shortest poll interval accepted (the server allows at least 4 polls a second). */
@@ -132,7 +159,10 @@ export const MAX_BACKOFF_MS = 30_000;
 /** Parsed `login start` flags. */
 export interface LoginStartOptions {
   provider?: string;
+  /** As asked for (not clamped yet). */
   ttlSeconds: number;
+  /** Which setting gave ttlSeconds (for the notice when it is clamped). */
+  ttlSource?: string;
   scope?: string;
   profile: string;
 }
@@ -142,7 +172,7 @@ export function parseLoginStartArgs(argv: string[], settings: Settings): LoginSt
   const { flags, positionals } = parseCommandArgs(argv, {
     command: "login start",
     flags: {
-      ttl: { type: "string", value: "seconds" },
+      ttl: { type: "string", value: "duration" },
       scope: { type: "string", value: "scope" },
       profile: { type: "string", value: "name" },
     },
@@ -156,8 +186,9 @@ export function parseLoginStartArgs(argv: string[], settings: Settings): LoginSt
   return {
     provider: positionals[0] === undefined ? undefined : parseProviderName(positionals[0]),
     ttlSeconds: typeof flags.ttl === "string"
-      ? parsePositiveInteger(flags.ttl, "--ttl", { max: 86400 })
+      ? parseTtlSeconds(flags.ttl, "--ttl")
       : settings.ttlSeconds,
+    ttlSource: typeof flags.ttl === "string" ? "--ttl" : "CLAWAUTH_TTL_SECONDS",
     ...(scope !== undefined ? { scope } : {}),
     profile: typeof flags.profile === "string" ? parseProfileName(flags.profile) : "default",
   };
@@ -178,16 +209,41 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
   }
   const provider = options.provider;
   const keychain = await ctx.keychain();
+  // Check the keychain BEFORE the server creates a session we could not keep the keys of.
+  await new CredentialStore({
+    keychain,
+    stateDir: ctx.stateDir,
+    keychainService: ctx.sessionKeychainService,
+    now: ctx.now,
+  }).checkWritable();
+  const notices: string[] = [];
+  const ttlSeconds = Math.min(Math.max(options.ttlSeconds, MIN_TTL_SECONDS), MAX_TTL_SECONDS);
+  if (ttlSeconds !== options.ttlSeconds) {
+    notices.push(
+      `${
+        options.ttlSource ?? "--ttl"
+      } ${options.ttlSeconds}s is outside ${MIN_TTL_SECONDS}..${MAX_TTL_SECONDS} seconds; using ${ttlSeconds}s`,
+    );
+  }
   const sign = nacl.sign.keyPair();
   const box = nacl.box.keyPair();
   const client = createServerClient({ serverUrl: ctx.serverUrl, fetch: ctx.fetch, now: ctx.now });
   const init = await client.init({
     provider,
     ...(options.scope !== undefined ? { scope: options.scope } : {}),
-    ttlSeconds: options.ttlSeconds,
+    ttlSeconds,
     verifyKey: encodeBase64(sign.publicKey),
     boxPublicKey: encodeBase64(box.publicKey),
   });
+  if (init.expiresIn !== ttlSeconds) {
+    notices.push(`the server set the session lifetime to ${init.expiresIn}s, not ${ttlSeconds}s`);
+  }
+  for (const notice of notices) ctx.stderr(`clawauth: notice: ${notice}\n`);
+  const returned = init as unknown as Record<string, unknown>;
+  const confirmationCode = typeof returned.confirmationCode === "string" &&
+      returned.confirmationCode.length <= 64
+    ? returned.confirmationCode
+    : undefined;
   try {
     await saveSession(
       { keychain, sessionKeychainService: ctx.sessionKeychainService, stateDir: ctx.stateDir },
@@ -200,6 +256,8 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
         boxSecretKey: encodeBase64(box.secretKey),
         createdAt: new Date(ctx.now()).toISOString(),
         expiresIn: init.expiresIn,
+        shortAuthUrl: init.shortAuthUrl,
+        ...(confirmationCode !== undefined ? { confirmationCode } : {}),
       },
     );
   } finally {
@@ -219,6 +277,9 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
     statusCommand,
     claimCommand,
     profile: `${provider}:${options.profile}`,
+    ttlSeconds,
+    ...(ttlSeconds !== options.ttlSeconds ? { requestedTtlSeconds: options.ttlSeconds } : {}),
+    ...(notices.length > 0 ? { notices } : {}),
   };
   const human = [
     `Provider: ${provider}`,
@@ -254,21 +315,50 @@ export async function runLoginStatus(argv: string[], ctx: CliContext): Promise<C
   const session = await loadLoginSession(ctx, sessionId);
   const answer = await clientFor(ctx, session).status(sessionId, session.signSecretKey);
   const provider = answer.provider || session.material.provider;
+  const link = sessionLink(session, ctx.now());
   const data = {
     action: "status",
     sessionId,
     status: answer.status,
     provider,
     error: answer.error ?? null,
+    ...link,
   };
   const next = answer.status === "completed"
     ? `\nReady to claim: clawauth login claim ${sessionId}`
     : answer.status === "pending"
-    ? `\nNot finished yet; check again later: clawauth login status ${sessionId}`
+    ? `\nNot finished yet; check again later: clawauth login status ${sessionId}` +
+      (link.shortAuthUrl ? `\nLink for the user: ${link.shortAuthUrl}` : "") +
+      (link.confirmationCode ? ` (code ${link.confirmationCode})` : "") +
+      (link.expiresIn !== null ? `\nExpires in ${link.expiresIn}s` : "")
     : `\nReason: ${
       answer.error ?? "unknown error"
     }\nStart a new login: clawauth login start ${provider}`;
   return { data, human: `Status: ${answer.status} (${provider})${next}` };
+}
+
+/** The link fields of a local session: shortAuthUrl, confirmationCode, expiresAt, expiresIn (left). */
+export function sessionLink(session: LoadedSession, now: number): {
+  shortAuthUrl: string | null;
+  confirmationCode?: string;
+  expiresAt: string | null;
+  expiresIn: number | null;
+} {
+  const { material } = session;
+  const created = typeof material.createdAt === "number"
+    ? material.createdAt
+    : Date.parse(material.createdAt);
+  const expiresAt = Number.isFinite(created) && created > 0
+    ? created + material.expiresIn * 1000
+    : undefined;
+  return {
+    shortAuthUrl: material.shortAuthUrl ?? null,
+    ...(material.confirmationCode !== undefined
+      ? { confirmationCode: material.confirmationCode }
+      : {}),
+    expiresAt: expiresAt !== undefined ? new Date(expiresAt).toISOString() : null,
+    expiresIn: secondsLeft(expiresAt, now),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,8 +406,8 @@ export function parseLoginWaitArgs(argv: string[], settings: Settings): LoginWai
   const { flags, positionals } = parseCommandArgs(argv, {
     command: "login wait",
     flags: {
-      timeout: { type: "string", value: "ms" },
-      interval: { type: "string", value: "ms" },
+      timeout: { type: "string", value: "duration" },
+      interval: { type: "string", value: "duration" },
       profile: { type: "string", value: "name" },
       reveal: { type: "boolean" },
     },
@@ -325,14 +415,17 @@ export function parseLoginWaitArgs(argv: string[], settings: Settings): LoginWai
     required: 1,
   });
   const intervalMs = typeof flags.interval === "string"
-    ? parsePositiveInteger(flags.interval, "--interval", { min: MIN_POLL_INTERVAL_MS })
+    ? parseDurationMs(flags.interval, "--interval", {
+      plainUnit: "ms",
+      minMs: MIN_POLL_INTERVAL_MS,
+    })
     : Math.max(settings.pollIntervalMs, MIN_POLL_INTERVAL_MS);
   return {
     sessionId: parseSessionId(positionals[0]),
     ...(typeof flags.profile === "string" ? { profile: parseProfileName(flags.profile) } : {}),
     reveal: flags.reveal === true,
     timeoutMs: typeof flags.timeout === "string"
-      ? parsePositiveInteger(flags.timeout, "--timeout")
+      ? parseDurationMs(flags.timeout, "--timeout", { plainUnit: "ms" })
       : settings.pollTimeoutMs,
     intervalMs,
   };
@@ -354,12 +447,68 @@ function isTransient(error: unknown): error is ClawauthError {
   return isClawauthError(error) && error.details.transient === true;
 }
 
+/** How {@linkcode pollUntilSettled} ended. */
+export type PollOutcome =
+  | { kind: "settled"; status: "completed" | "error" }
+  | { kind: "timeout"; lastError?: ClawauthError };
+
+/** Options of {@linkcode pollUntilSettled}. */
+export interface PollOptions {
+  sessionId: string;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Shows one line of progress (`login wait` on a terminal). */
+  progress: (text: string) => void;
+}
+
+/**
+ * Polls a session's status until it is no longer pending or the time is up. Every poll keeps
+ * the interval (or the server's Retry-After, or the back-off): when the next poll would come
+ * after the deadline, it waits out the rest and stops without polling early. The one place
+ * that polls, so a server long-poll can replace it.
+ */
+export async function pollUntilSettled(
+  ctx: CliContext,
+  session: LoadedSession,
+  options: PollOptions,
+): Promise<PollOutcome> {
+  const client = clientFor(ctx, session);
+  const deadline = ctx.now() + options.timeoutMs;
+  const provider = session.material.provider;
+  let failures = 0;
+  let lastError: ClawauthError | undefined;
+  while (true) {
+    let delay = options.intervalMs;
+    try {
+      const answer = await client.status(options.sessionId, session.signSecretKey);
+      failures = 0;
+      lastError = undefined;
+      if (answer.status !== "pending") return { kind: "settled", status: answer.status };
+      options.progress(`Waiting for the user to approve the ${provider} login`);
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      failures++;
+      lastError = error;
+      delay = backoffDelay(error, { intervalMs: options.intervalMs, failures });
+      options.progress(`${error.message}; retrying in ${Math.ceil(delay / 1000)}s`);
+    }
+    const remaining = deadline - ctx.now();
+    if (remaining <= 0) break;
+    if (delay > remaining) {
+      // The next poll would be too early for the server or too late for us: none is sent.
+      await ctx.sleep(remaining);
+      break;
+    }
+    await ctx.sleep(delay);
+  }
+  return { kind: "timeout", ...(lastError ? { lastError } : {}) };
+}
+
 /** `clawauth login wait`. */
 export async function runLoginWait(argv: string[], ctx: CliContext): Promise<CommandResult> {
   const options = parseLoginWaitArgs(argv, resolveSettings(ctx.env, ctx.serverUrl));
   const { sessionId } = options;
   const session: LoadedSession = await loadLoginSession(ctx, sessionId);
-  const provider = session.material.provider;
   // Fail now rather than after the human approved: the claim would refuse anyway.
   await new CredentialStore({
     keychain: session.store.keychain,
@@ -368,11 +517,18 @@ export async function runLoginWait(argv: string[], ctx: CliContext): Promise<Com
     now: ctx.now,
   }).checkWritable();
 
-  const client = clientFor(ctx, session);
+  if (!ctx.json) {
+    const link = sessionLink(session, ctx.now());
+    if (link.shortAuthUrl) {
+      ctx.stderr(
+        `Waiting for the user to approve the ${session.material.provider} login.\n` +
+          `Link: ${link.shortAuthUrl}\n` +
+          (link.confirmationCode ? `Code: ${link.confirmationCode}\n` : ""),
+      );
+    }
+  }
+
   const started = ctx.now();
-  const deadline = started + options.timeoutMs;
-  let failures = 0;
-  let lastError: ClawauthError | undefined;
   let progressShown = false;
   const progress = (text: string) => {
     if (!ctx.isTerminal) return;
@@ -380,44 +536,43 @@ export async function runLoginWait(argv: string[], ctx: CliContext): Promise<Com
     const elapsed = Math.round((ctx.now() - started) / 1000);
     ctx.stderr(`\r\x1b[2K${text} (${elapsed}s)`);
   };
-  const endProgress = () => {
-    if (progressShown) ctx.stderr("\r\x1b[2K");
-  };
-
+  let outcome: PollOutcome;
   try {
-    while (true) {
-      let delay = options.intervalMs;
-      try {
-        const answer = await client.status(sessionId, session.signSecretKey);
-        failures = 0;
-        lastError = undefined;
-        if (answer.status !== "pending") {
-          progress(answer.status === "completed" ? "Approved; claiming the token" : "Login failed");
-          endProgress();
-          return await claimLoginSession(ctx, { ...options, action: "wait" }, session);
-        }
-        progress(`Waiting for the user to approve the ${provider} login`);
-      } catch (error) {
-        if (!isTransient(error)) throw error;
-        failures++;
-        lastError = error;
-        delay = backoffDelay(error, { intervalMs: options.intervalMs, failures });
-        progress(`${error.message}; retrying in ${Math.ceil(delay / 1000)}s`);
-      }
-      const remaining = deadline - ctx.now();
-      if (remaining <= 0) break;
-      await ctx.sleep(Math.min(delay, remaining));
-    }
+    outcome = await pollUntilSettled(ctx, session, {
+      sessionId,
+      intervalMs: options.intervalMs,
+      timeoutMs: options.timeoutMs,
+      progress,
+    });
   } finally {
-    endProgress();
+    if (progressShown) ctx.stderr("\r\x1b[2K");
+  }
+  if (outcome.kind === "settled") {
+    return await claimLoginSession(ctx, { ...options, action: "wait" }, session);
   }
 
-  const seconds = Number((options.timeoutMs / 1000).toFixed(1));
+  const waited = formatDurationExact(options.timeoutMs);
+  const fix = `clawauth login wait ${sessionId} --timeout ${waited}`;
+  const { lastError } = outcome;
+  if (lastError) {
+    throw new ClawauthError(
+      ERROR_CODES.TRANSIENT,
+      `gave up after ${waited}: the server kept failing (${lastError.message}); the session may still be claimable: ${fix}`,
+      { details: { sessionId, status: "unknown", fix, transient: true } },
+    );
+  }
   throw new ClawauthError(
-    ERROR_CODES.TRANSIENT,
-    lastError
-      ? `gave up after ${seconds} s: the server kept failing (${lastError.message}); the session may still be claimable: clawauth login wait ${sessionId}`
-      : `timed out after ${seconds} s; the user has not approved yet (session ${sessionId} is still pending): check later with \`clawauth login status ${sessionId}\` or wait again with \`clawauth login wait ${sessionId}\``,
-    { details: { sessionId, status: lastError ? "unknown" : "pending" } },
+    ERROR_CODES.WAIT_TIMEOUT,
+    `timed out after ${waited}: the login is still pending (the user has not approved yet); keep waiting with: ${fix} (or check later: clawauth login status ${sessionId})`,
+    {
+      details: {
+        sessionId,
+        status: "pending",
+        provider: session.material.provider,
+        ...sessionLink(session, ctx.now()),
+        fix,
+        transient: true,
+      },
+    },
   );
 }

@@ -26,9 +26,11 @@ import {
 import { writeRecoveryFile } from "../store/recovery.ts";
 import {
   loadSession,
+  readClaimTombstone,
   removeSession,
   type SessionMaterial,
   type SessionStoreContext,
+  writeClaimTombstone,
 } from "../store/sessions_index.ts";
 
 /** Time limit for taking the profile lock while storing a claimed token. */
@@ -60,6 +62,7 @@ export async function loadLoginSession(
   ctx: CliContext,
   sessionId: string,
   keychain?: Keychain,
+  quiet = false,
 ): Promise<LoadedSession> {
   const store: SessionStoreContext = {
     keychain: keychain ?? await ctx.keychain(),
@@ -68,6 +71,28 @@ export async function loadLoginSession(
   };
   const material = await loadSession(store, sessionId);
   if (material === null) {
+    const claimed = await readClaimTombstone(ctx.stateDir, sessionId);
+    if (claimed !== null) {
+      const [provider, name] = [
+        claimed.provider,
+        claimed.profile.slice(claimed.provider.length + 1),
+      ];
+      const fix = `clawauth token get ${provider}${name === "default" ? "" : ` --profile ${name}`}`;
+      throw new ClawauthError(
+        ERROR_CODES.ALREADY_CLAIMED,
+        `login session ${sessionId} was already claimed on this machine (${claimed.claimedAt}), stored as ${claimed.profile}; use it: ${fix}`,
+        {
+          details: {
+            sessionId,
+            provider,
+            profile: claimed.profile,
+            claimedAt: claimed.claimedAt,
+            fix,
+            transient: false,
+          },
+        },
+      );
+    }
     throw new ClawauthError(
       ERROR_CODES.SESSION_NOT_FOUND,
       `no local login session ${sessionId} on this machine (state dir ${ctx.stateDir}, keychain service ${ctx.sessionKeychainService}); ` +
@@ -89,6 +114,11 @@ export async function loadLoginSession(
       ERROR_CODES.STORAGE_FAILED,
       `the key material of login session ${sessionId} is corrupt; remove it with \`clawauth session-rm ${sessionId}\` and start a new login`,
       { details: { sessionId } },
+    );
+  }
+  if (material.server !== undefined && material.server !== ctx.serverUrl && !quiet) {
+    ctx.stderr(
+      `clawauth: notice: login session ${sessionId} lives on ${material.server} (the server it was started on), not on the configured ${ctx.serverUrl}; asking ${material.server}\n`,
     );
   }
   return {
@@ -193,18 +223,25 @@ export async function claimLoginSession(
   if (answer.status === "error") {
     // The server deleted the failed session; its keys are useless now.
     await removeQuietly(ctx, session);
-    return {
-      data: {
-        ...base,
-        status: "error",
-        tokenData: null,
-        storedInKeychain: false,
-        error: answer.error,
+    const fix = `clawauth login start ${provider}${
+      profile === "default" ? "" : ` --profile ${profile}`
+    }`;
+    throw new ClawauthError(
+      ERROR_CODES.SESSION_FAILED,
+      `the ${provider} login of session ${sessionId} failed: ${answer.error}; nothing was stored. Start a new login: ${fix}`,
+      {
+        details: {
+          sessionId,
+          provider,
+          profile: profileId,
+          status: "error",
+          reason: answer.error,
+          storedInKeychain: false,
+          fix,
+          transient: false,
+        },
       },
-      human: `Status: error (${provider}): ${answer.error}\n` +
-        `Nothing was stored. Start a new login: clawauth login start ${provider}`,
-      exitCode: 1,
-    };
+    );
   }
 
   // From here on the server has forgotten the session: the token exists only in memory.
@@ -288,6 +325,16 @@ export async function claimLoginSession(
       },
     );
   }
+  try {
+    await writeClaimTombstone(ctx.stateDir, {
+      sessionId,
+      provider,
+      profile: profileId,
+      claimedAt: new Date(now).toISOString(),
+    }, now);
+  } catch {
+    // Only a second claim's message depends on it.
+  }
   await removeQuietly(ctx, session);
 
   const shown = options.reveal ? tokenData : maskTokenData(tokenData) as Record<string, unknown>;
@@ -300,7 +347,8 @@ export async function claimLoginSession(
     storedInKeychain: true,
     error: null,
   };
-  if (storedAccount) data.account = storedAccount;
+  // `profile` names where it is stored; `identity` who the account is (never an `account` object).
+  if (storedAccount) data.identity = storedAccount;
   const human = [
     `Status: completed (${provider})`,
     `Token stored in the ${session.store.keychain.name} keychain: service ${ctx.keychainService}, account ${profileId}` +

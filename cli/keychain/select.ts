@@ -101,5 +101,5 @@ export async function selectKeychain(options: SelectKeychainOptions): Promise<Ke
       `clawauth: WARNING: install libsecret-tools and a Secret Service (e.g. gnome-keyring), ` +
       `or set CLAWAUTH_KEYCHAIN=file to choose the file on purpose.\n`,
   );
-  return new FileKeychain({ path: filePath });
+  return new FileKeychain({ path: filePath, fallbackFrom: { backend: "linux", reason: problem } });
 }
