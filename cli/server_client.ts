@@ -224,10 +224,7 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
         { status, details },
       );
     }
-    if (
-      serverCode === ERROR_CODES.PROVIDER_NOT_CONFIGURED ||
-      serverCode === ERROR_CODES.SERVER_MISCONFIGURED
-    ) {
+    if (serverCode === ERROR_CODES.PROVIDER_NOT_CONFIGURED) {
       // Retrying cannot help until the operator changes the server's settings.
       const missing = Array.isArray(record.missing)
         ? record.missing.filter((m): m is string => typeof m === "string").map(quoteServerText)
@@ -236,12 +233,17 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
         details.missing = missing;
         details.fix = `the server's operator sets ${missing.join(" and ")} and restarts it`;
       }
-      return new ClawauthError(serverCode, `the server failed ${route} (HTTP ${status})${said}`, {
-        status,
-        details,
-      });
+      return new ClawauthError(
+        serverCode,
+        `the server cannot serve ${route} (HTTP ${status})${said}`,
+        {
+          status,
+          details,
+        },
+      );
     }
     if (status >= 500) {
+      // Even a misconfigured server may be fixed and restarted while a caller backs off.
       details.transient = true;
       return new ClawauthError(
         serverCode ?? ERROR_CODES.SERVER_ERROR,

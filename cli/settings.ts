@@ -164,7 +164,7 @@ export const MAX_TTL_SECONDS = 86400;
  * rounded up. Not clamped here: `login start` clamps and says so.
  */
 export function parseTtlSeconds(value: string, source: string): number {
-  return Math.ceil(parseDurationMs(value, source, { plainUnit: "s" }) / 1000);
+  return Math.ceil(parseDurationMs(value, source, { plainUnit: "s", minMs: 1000 }) / 1000);
 }
 
 /** Reads every non-storage setting from the environment (flags override them per command). */

@@ -477,6 +477,7 @@ export async function pollUntilSettled(
   const provider = session.material.provider;
   let failures = 0;
   let lastError: ClawauthError | undefined;
+  let seenPending = false;
   while (true) {
     let delay = options.intervalMs;
     try {
@@ -484,11 +485,14 @@ export async function pollUntilSettled(
       failures = 0;
       lastError = undefined;
       if (answer.status !== "pending") return { kind: "settled", status: answer.status };
+      seenPending = true;
       options.progress(`Waiting for the user to approve the ${provider} login`);
     } catch (error) {
       if (!isTransient(error)) throw error;
       failures++;
-      lastError = error;
+      // A rate limit is the server answering "not so fast", not failing: the session is as
+      // pending as it was at the last answer.
+      lastError = error.code === ERROR_CODES.RATE_LIMITED && seenPending ? undefined : error;
       delay = backoffDelay(error, { intervalMs: options.intervalMs, failures });
       options.progress(`${error.message}; retrying in ${Math.ceil(delay / 1000)}s`);
     }

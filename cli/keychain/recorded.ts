@@ -15,7 +15,7 @@ const DESCRIPTIONS: Record<string, string> = {
   macos: "the macOS login keychain (security)",
   windows: "the Windows Credential Manager",
   file: "the 0600 credentials file",
-  memory: "an in-memory keychain (it lived only in the process that stored it)",
+  memory: "in memory, for one process only",
 };
 
 /** The exact step that makes a backend reachable again. */
@@ -44,6 +44,8 @@ export interface KeychainUnavailableOptions {
   subject?: string;
   /** Default: {@linkcode keychainFix}. */
   fix?: string;
+  /** What failed, e.g. `read github:default`: the message then starts "could not …". */
+  action?: string;
   cause?: unknown;
 }
 
@@ -52,12 +54,15 @@ export function keychainUnavailable(options: KeychainUnavailableOptions): Clawau
   const { backend, reason, subject } = options;
   const fix = options.fix ?? keychainFix(backend);
   const what = DESCRIPTIONS[backend] ?? backend;
+  const head = options.action
+    ? `could not ${options.action} in the ${backend} keychain (${what}): ${reason}. `
+    : `${subject ? `${subject} is stored in` : "cannot use"} the ${backend} keychain (${what}), ` +
+      `which cannot be reached: ${reason}. `;
   return new ClawauthError(
     ERROR_CODES.KEYCHAIN_UNAVAILABLE,
-    `${subject ? `${subject} is stored in` : "cannot use"} the ${backend} keychain (${what}), ` +
-      `which cannot be reached: ${reason}. ` +
-      (subject ? "Nothing was changed and the secret is still there: " : "") +
-      `make the keychain reachable and run the same command again. Fix: ${fix}`,
+    head +
+      (subject ? "Nothing was changed and the secret is still there. " : "") +
+      `Make the keychain reachable, then run the same command again. Fix: ${fix}`,
     {
       cause: options.cause,
       details: {
@@ -78,7 +83,7 @@ export function keychainUnavailable(options: KeychainUnavailableOptions): Clawau
 export function keychainFailure(
   error: unknown,
   keychain: Keychain,
-  subject?: string,
+  options: { action?: string; subject?: string } = {},
 ): ClawauthError {
   const reason = (error as Error)?.message ?? String(error);
   if (isClawauthError(error) && error.code === ERROR_CODES.KEYCHAIN_TIMEOUT) {
@@ -95,7 +100,7 @@ export function keychainFailure(
   if (isClawauthError(error) && error.code === ERROR_CODES.KEYCHAIN_UNAVAILABLE) {
     if (typeof error.details.backend === "string") return error;
   }
-  return keychainUnavailable({ backend: keychain.name, reason, subject, cause: error });
+  return keychainUnavailable({ backend: keychain.name, reason, ...options, cause: error });
 }
 
 /**

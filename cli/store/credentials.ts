@@ -102,16 +102,7 @@ function wrapKeychainError(
   subject?: string,
 ): ClawauthError {
   if (isClawauthError(error) && typeof error.details.backend === "string") return error;
-  const message = (error as Error)?.message ?? String(error);
-  return keychainFailure(
-    isClawauthError(error) && error.code === "keychain_timeout"
-      ? error
-      : new ClawauthError("keychain_unavailable", `could not ${action}: ${message}`, {
-        cause: error,
-      }),
-    keychain,
-    subject,
-  );
+  return keychainFailure(error, keychain, { action, subject });
 }
 
 /** Reads and writes credential records (secret in the keychain, metadata in the state dir). */

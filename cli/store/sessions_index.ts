@@ -80,14 +80,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function keychainError(error: unknown, action: string, keychain: Keychain): ClawauthError {
-  return keychainFailure(
-    new ClawauthError(
-      "keychain_unavailable",
-      `could not ${action}: ${(error as Error)?.message ?? error}`,
-      { cause: error },
-    ),
-    keychain,
-  );
+  return keychainFailure(error, keychain, { action });
 }
 
 function optionalString(value: unknown, max = 2048): string | undefined {

@@ -49,6 +49,7 @@ Deno.test("login start → status → claim stores the token, masked in the outp
       "sessionId",
       "shortAuthUrl",
       "statusCommand",
+      "ttlSeconds",
     ]);
     assert.equal(start.body.action, "start");
     assert.equal(start.body.provider, PROVIDER);
@@ -63,10 +64,12 @@ Deno.test("login start → status → claim stores the token, masked in the outp
     assert.deepEqual(Object.keys(index as object).sort(), [
       "createdAt",
       "expiresIn",
+      "keychainBackend",
       "profile",
       "provider",
       "server",
       "sessionId",
+      "shortAuthUrl",
     ]);
     assert.ok(!JSON.stringify(index).includes("SecretKey"));
 
@@ -117,9 +120,24 @@ Deno.test("login start → status → claim stores the token, masked in the outp
 
     // One-time: the server forgot the session, and so did this machine.
     assert.deepEqual(await listDir(join(stateDir, "sessions")), []);
+    // A second claim says where the first one went (a tombstone in the session index).
     const again = await cli(["login", "claim", sessionId, "--json"], env);
     assert.equal(again.code, 1);
-    assert.equal(again.body.error.code, "session_not_found");
+    assert.equal(again.body.error.code, "already_claimed");
+    assert.match(
+      again.body.error.message,
+      new RegExp(
+        `^login session ${sessionId} was already claimed on this machine .*stored as demo:default`,
+      ),
+    );
+    assert.equal(again.body.error.profile, "demo:default");
+    assert.equal(again.body.error.fix, "clawauth token get demo");
+    assert.equal(again.body.error.transient, false);
+    assert.doesNotMatch(again.body.error.message, /start a new login|no local login session/);
+    assert.equal(
+      (await cli(["login", "status", sessionId, "--json"], env)).body.error.code,
+      "already_claimed",
+    );
 
     const list = await cli(["token", "list", "--json"], env);
     assert.equal(list.code, 0);
@@ -171,12 +189,16 @@ Deno.test("a claim answered with an error stores nothing and removes the local s
     assert.equal(status.body.status, "error");
     assert.match(status.body.error, /access_denied/);
 
+    // The one error shape: {"error": {code, message, transient, fix, ...}}, not a string.
     const claim = await cli(["login", "claim", sessionId, "--json"], env);
     assert.equal(claim.code, 1);
-    assert.equal(claim.body.status, "error");
-    assert.equal(claim.body.storedInKeychain, false);
-    assert.equal(claim.body.tokenData, null);
-    assert.match(claim.body.error, /access_denied/);
+    assert.deepEqual(Object.keys(claim.body), ["error"]);
+    assert.equal(claim.body.error.code, "session_failed");
+    assert.match(claim.body.error.message, /access_denied/);
+    assert.equal(claim.body.error.status, "error");
+    assert.equal(claim.body.error.storedInKeychain, false);
+    assert.equal(claim.body.error.transient, false);
+    assert.equal(claim.body.error.fix, `clawauth login start ${PROVIDER}`);
 
     assert.deepEqual(await listDir(join(stateDir, "sessions")), []);
     assert.deepEqual(await listDir(join(stateDir, "profiles")), []);
@@ -270,8 +292,22 @@ Deno.test("sessions lists local sessions with live status; session-rm removes on
     assert.equal(row.provider, PROVIDER);
     assert.equal(row.profile, "demo:default");
     assert.equal(row.server, setup.url);
-    assert.equal(row.expiresIn, 3600);
+    // The link to send again, when it expires and the seconds left (not the lifetime).
+    assert.equal(row.shortAuthUrl, links[0]);
+    assert.equal(row.lifetimeSeconds, 3600);
+    assert.ok(
+      typeof row.expiresIn === "number" && row.expiresIn <= 3600 && row.expiresIn > 3500,
+      `seconds left: ${row.expiresIn}`,
+    );
+    assert.ok(
+      Math.abs(Date.parse(String(row.expiresAt)) - Date.now() - row.expiresIn * 1000) < 5000,
+    );
+    assert.equal(byId.get(expired)!.expiresIn, 0);
     assert.equal(row.error, null);
+    const status = await cli(["login", "status", pending, "--json"], env);
+    assert.equal(status.body.shortAuthUrl, links[0]);
+    assert.equal(status.body.expiresAt, row.expiresAt);
+    assert.ok(status.body.expiresIn <= row.expiresIn);
     assert.equal(row.claimCommand, `clawauth login claim ${pending}`);
 
     const human = await runCli(["sessions"], { env });
@@ -286,9 +322,9 @@ Deno.test("sessions lists local sessions with live status; session-rm removes on
     assert.equal(rmPending.body.removed, true);
     assert.equal(rmPending.body.serverRemoved, true, rmPending.body.serverNote);
     assert.equal(rmPending.body.serverNote, "removed on the server");
-    const status = await cli(["login", "status", pending, "--json"], env);
-    assert.equal(status.code, 1);
-    assert.equal(status.body.error.code, "session_not_found");
+    const statusAfterRm = await cli(["login", "status", pending, "--json"], env);
+    assert.equal(statusAfterRm.code, 1);
+    assert.equal(statusAfterRm.body.error.code, "session_not_found");
     const after = await cli(["sessions", "--json"], env);
     assert.deepEqual(
       after.body.sessions.map((r: Record<string, unknown>) => r.sessionId).sort(),

@@ -110,7 +110,7 @@ Deno.test("login wait fails at once when the server no longer knows the session 
   }
 });
 
-Deno.test("login wait honours 429 Retry-After and times out as transient_error while pending", async () => {
+Deno.test("login wait honours 429 Retry-After and times out as wait_timeout while pending", async () => {
   const setup = await startDelegated({ env: { CLAWAUTH_POLL_RATE_LIMIT: "4" } });
   const { dir, env } = await cliEnv(setup.url);
   const keychain = new MemoryKeychain();
@@ -134,9 +134,10 @@ Deno.test("login wait honours 429 Retry-After and times out as transient_error w
       },
     );
     assert.ok(Date.now() - started >= 2000, "waited until the timeout");
-    assert.equal(wait.code, 1);
-    assert.equal(wait.body.error.code, "transient_error");
-    assert.match(wait.body.error.message, /^(timed out|gave up) after 2\.5 s/);
+    assert.equal(wait.code, 3);
+    assert.equal(wait.body.error.code, "wait_timeout");
+    assert.equal(wait.body.error.status, "pending");
+    assert.match(wait.body.error.message, /^timed out after 2500ms/);
     assert.ok(sleeps.filter((ms) => ms === 1000).length >= 1, `Retry-After honoured: ${sleeps}`);
     assert.ok(
       sleeps.slice(0, -1).every((ms) => ms === 250 || ms === 1000),

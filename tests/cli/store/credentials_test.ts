@@ -71,6 +71,7 @@ Deno.test("CredentialStore.save() puts the secret in the keychain and only metad
       hasRefreshToken: true,
       account: { id: "42", name: "octo" },
       server: "https://auth.example",
+      keychainBackend: "memory",
       keychainService: "clawauth",
       keychainAccount: "github:work",
       createdAt: 1_000_000,
@@ -133,7 +134,10 @@ Deno.test("CredentialStore.save() writes the keychain first: a failed store leav
     }).catch((e) => e);
     assert.ok(isClawauthError(error));
     assert.equal(error.code, "keychain_unavailable");
-    assert.match(error.message, /^could not (read|store) github:default in the file keychain: /);
+    assert.match(
+      error.message,
+      /^could not (read|store) github:default in the file keychain \(the 0600 credentials file\): /,
+    );
     assert.ok(!error.message.includes("MARKER"));
     assert.equal(await readProfileMeta(`${dir}/state`, "github:default"), null);
   });
@@ -253,7 +257,7 @@ Deno.test("CredentialStore.checkWritable() reports a broken keychain as keychain
     assert.equal(error.code, "keychain_unavailable");
     assert.match(
       error.message,
-      /^could not store a test secret in the file keychain: refusing to read the credentials file .* its mode is 0644/,
+      /^could not store a test secret in the file keychain \(the 0600 credentials file\): refusing to read the credentials file .* its mode is 0644/,
     );
   });
 });
