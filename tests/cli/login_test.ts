@@ -75,13 +75,17 @@ Deno.test("login start → status → claim stores the token, masked in the outp
 
     const pending = await cli(["login", "status", sessionId, "--json"], env);
     assert.equal(pending.code, 0, pending.stderr);
-    assert.deepEqual(pending.body, {
+    const { expiresAt, expiresIn, ...rest } = pending.body;
+    assert.deepEqual(rest, {
       action: "status",
       sessionId,
       status: "pending",
       provider: PROVIDER,
       error: null,
+      shortAuthUrl: start.body.shortAuthUrl,
     });
+    assert.ok(expiresIn > 3500 && expiresIn <= 3600, `seconds left: ${expiresIn}`);
+    assert.ok(Date.parse(expiresAt) > Date.now());
     const early = await cli(["login", "claim", sessionId, "--json"], env);
     assert.equal(early.code, 0, early.stderr);
     assert.equal(early.body.status, "pending");
@@ -119,7 +123,8 @@ Deno.test("login start → status → claim stores the token, masked in the outp
     assert.equal((await userinfo(setup.upstream, get.body.token.access_token)).status, 200);
 
     // One-time: the server forgot the session, and so did this machine.
-    assert.deepEqual(await listDir(join(stateDir, "sessions")), []);
+    assert.deepEqual(await listDir(join(stateDir, "sessions")), ["claimed"]);
+    assert.deepEqual(await listDir(join(stateDir, "sessions", "claimed")), [`${sessionId}.json`]);
     // A second claim says where the first one went (a tombstone in the session index).
     const again = await cli(["login", "claim", sessionId, "--json"], env);
     assert.equal(again.code, 1);
