@@ -70,7 +70,7 @@ const explain = () => import("./commands/explain.ts");
 const docs = () => import("./commands/docs.ts");
 
 /** Every command, by its words. */
-const ROUTES: Record<string, Route> = {
+export const ROUTES: Record<string, Route> = {
   "login start": {
     run: async () => (await login()).runLoginStart,
     usage: async () => (await login()).LOGIN_START_USAGE,
