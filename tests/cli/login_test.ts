@@ -107,6 +107,8 @@ Deno.test("login start → status → claim stores the token, masked in the outp
     assert.equal(body.keychainService, "clawauth");
     assert.equal(body.keychainAccount, "demo:default");
     assert.equal(body.profile, "demo:default");
+    assert.ok(!("account" in body), "no overloaded account object: profile + identity");
+    assert.equal(body.identity.id, "alice");
     assert.match(body.tokenData.access_token, /^.{4}…\(\d+ chars\)$/);
     assert.match(body.tokenData.refresh_token, /^.{4}…\(\d+ chars\)$/);
     assert.match(body.tokenData.id_token, /^.{4}…\(\d+ chars\)$/);
