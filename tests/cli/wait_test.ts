@@ -276,3 +276,39 @@ Deno.test("login wait (subprocess, real time) on a pending session: link once, w
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("login wait on a terminal: the link once, then one updating status line", async () => {
+  const setup = await startDelegated();
+  const { dir, env } = await cliEnv(setup.url);
+  const keychain = new MemoryKeychain();
+  try {
+    const start = await runMain(["login", "start", PROVIDER, "--json"], { env, keychain });
+    let clock = Date.now();
+    const wait = await runMain(
+      ["login", "wait", start.body.sessionId, "--interval", "1s", "--timeout", "3s"],
+      {
+        env,
+        keychain,
+        isTerminal: true,
+        now: () => clock,
+        sleep: (ms) => (clock += ms, Promise.resolve()),
+      },
+    );
+    assert.equal(wait.code, 3);
+    assert.equal(wait.stdout, "");
+    assert.equal(wait.stderr.split(start.body.shortAuthUrl).length - 1, 1, "link printed once");
+    assert.ok(wait.stderr.startsWith(`Waiting for the user to approve the demo login.\nLink: `));
+    // Every status update rewrites the same line (\r + clear), and nothing else is printed.
+    const updates = wait.stderr.split("\r\x1b[2K").slice(1, -1);
+    assert.ok(updates.length >= 3, wait.stderr);
+    assert.ok(
+      updates.every((line) =>
+        /^Waiting for the user to approve the demo login \(\d+s\)$/.test(line)
+      ),
+    );
+    assert.match(wait.stderr, /\r\x1b\[2Kclawauth: timed out after 3s/);
+  } finally {
+    await setup.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
