@@ -39,7 +39,8 @@ Lists stored credentials: metadata only, never a secret.
 
 JSON fields: action ("list"), tokens: [{ account (keychain account, e.g. "github:default"),
 provider, profile (id), type (oauth | token | api_key), origin (delegated | local | pasted),
-expires_at, has_refresh_token, scope, identity, keychainService, token_saved_at,
+expires_at, has_refresh_token, scope, identity, keychainBackend (the keychain holding the
+secret: linux | macos | windows | file | memory), keychainService, token_saved_at,
 last_used_at, refresh_state }].
 
 Examples:
