@@ -317,12 +317,17 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       if (typeof expiresIn !== "number" || !Number.isFinite(expiresIn) || expiresIn <= 0) {
         throw invalidResponse("/init", "expiresIn is not a positive number");
       }
+      const code = body.confirmationCode;
       return {
         sessionId,
         provider: payload.provider,
         authUrl,
         shortAuthUrl: typeof shortAuthUrl === "string" ? shortAuthUrl : authUrl,
         expiresIn,
+        // issue11 keeps it in the session index; the handoff issue defines it.
+        ...(typeof code === "string" && /^[A-Za-z0-9-]{1,32}$/.test(code)
+          ? { confirmationCode: code }
+          : {}),
       };
     },
 

@@ -399,6 +399,8 @@ export function runLoginClaim(argv: string[], ctx: CliContext): Promise<CommandR
 export interface LoginWaitOptions extends LoginClaimOptions {
   timeoutMs: number;
   intervalMs: number;
+  /** Set when a setting was adjusted (said on stderr). */
+  notice?: string;
 }
 
 /** Parses `login wait` argv, with defaults from the environment settings. */
@@ -428,6 +430,12 @@ export function parseLoginWaitArgs(argv: string[], settings: Settings): LoginWai
       ? parseDurationMs(flags.timeout, "--timeout", { plainUnit: "ms" })
       : settings.pollTimeoutMs,
     intervalMs,
+    ...(intervalMs !== settings.pollIntervalMs && typeof flags.interval !== "string"
+      ? {
+        notice:
+          `CLAWAUTH_POLL_INTERVAL_MS ${settings.pollIntervalMs}ms is below ${MIN_POLL_INTERVAL_MS}ms; using ${MIN_POLL_INTERVAL_MS}ms`,
+      }
+      : {}),
   };
 }
 
@@ -512,6 +520,7 @@ export async function pollUntilSettled(
 export async function runLoginWait(argv: string[], ctx: CliContext): Promise<CommandResult> {
   const options = parseLoginWaitArgs(argv, resolveSettings(ctx.env, ctx.serverUrl));
   const { sessionId } = options;
+  if (options.notice) ctx.stderr(`clawauth: notice: ${options.notice}\n`);
   const session: LoadedSession = await loadLoginSession(ctx, sessionId);
   // Fail now rather than after the human approved: the claim would refuse anyway.
   await new CredentialStore({

@@ -198,3 +198,51 @@ Deno.test("token get --raw prints only the access token and a newline; unknown p
     await Deno.remove(stateDir, { recursive: true });
   }
 });
+
+Deno.test("a confirmation code the server returns at start is kept: sessions and login status show it", async () => {
+  const setup = await startDelegated();
+  const { dir, env } = await cliEnv(setup.url);
+  const keychain = new MemoryKeychain();
+  // The handoff issue adds confirmationCode to /init; until then this test adds it on the way.
+  const withCode: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (!String(input).endsWith("/init") || response.status !== 200) return response;
+    const body = await response.json();
+    return Response.json({ ...body, confirmationCode: "BCDF-GHJK" });
+  };
+  try {
+    const start = await runMain(["login", "start", PROVIDER, "--json"], {
+      env,
+      keychain,
+      fetch: withCode,
+    });
+    assert.equal(start.code, 0, start.stdout);
+    const sessions = await runMain(["sessions", "--json"], { env, keychain });
+    assert.equal(sessions.body.sessions[0].confirmationCode, "BCDF-GHJK");
+    assert.equal(sessions.body.sessions[0].shortAuthUrl, start.body.shortAuthUrl);
+    const status = await runMain(["login", "status", start.body.sessionId, "--json"], {
+      env,
+      keychain,
+    });
+    assert.equal(status.body.confirmationCode, "BCDF-GHJK");
+    const human = await runMain(["sessions"], { env, keychain });
+    assert.match(human.stdout, /link: http:\/\/127\.0\.0\.1:\d+\/demo\/\S+  code: BCDF-GHJK/);
+
+    // A poll interval below the floor is raised, and that is said.
+    const wait = await runMain(
+      ["login", "wait", start.body.sessionId, "--timeout", "1s", "--json"],
+      {
+        env: { ...env, CLAWAUTH_POLL_INTERVAL_MS: "100" },
+        keychain,
+      },
+    );
+    assert.equal(wait.code, 3);
+    assert.match(
+      wait.stderr,
+      /clawauth: notice: CLAWAUTH_POLL_INTERVAL_MS 100ms is below 250ms; using 250ms/,
+    );
+  } finally {
+    await setup.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
