@@ -11,7 +11,7 @@ import { createServerClient } from "../server_client.ts";
 import { ERROR_CODES } from "../../shared/errors.ts";
 import { parseCommandArgs, parseSessionId } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
-import { clientFor, loadLoginSession } from "../flows/claim.ts";
+import { clientFor, type LoadedSession, loadLoginSession } from "../flows/claim.ts";
 import {
   listSessions,
   loadSession,
@@ -58,6 +58,30 @@ Examples:
 /** Whole seconds from `now` until `expiresAt` (0 once passed); null when unknown. */
 export function secondsLeft(expiresAt: number | undefined, now: number): number | null {
   return expiresAt === undefined ? null : Math.max(0, Math.floor((expiresAt - now) / 1000));
+}
+
+/** The link fields of a local session: shortAuthUrl, confirmationCode, expiresAt, expiresIn (left). */
+export function sessionLink(session: LoadedSession, now: number): {
+  shortAuthUrl: string | null;
+  confirmationCode?: string;
+  expiresAt: string | null;
+  expiresIn: number | null;
+} {
+  const { material } = session;
+  const created = typeof material.createdAt === "number"
+    ? material.createdAt
+    : Date.parse(material.createdAt);
+  const expiresAt = Number.isFinite(created) && created > 0
+    ? created + material.expiresIn * 1000
+    : undefined;
+  return {
+    shortAuthUrl: material.shortAuthUrl ?? null,
+    ...(material.confirmationCode !== undefined
+      ? { confirmationCode: material.confirmationCode }
+      : {}),
+    expiresAt: expiresAt !== undefined ? new Date(expiresAt).toISOString() : null,
+    expiresIn: secondsLeft(expiresAt, now),
+  };
 }
 
 function createdMs(value: string | number): number | undefined {
