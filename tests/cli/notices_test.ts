@@ -226,7 +226,7 @@ Deno.test("a confirmation code the server returns at start is kept: sessions and
     });
     assert.equal(status.body.confirmationCode, "BCDF-GHJK");
     const human = await runMain(["sessions"], { env, keychain });
-    assert.match(human.stdout, /link: http:\/\/127\.0\.0\.1:\d+\/demo\/\S+  code: BCDF-GHJK/);
+    assert.match(human.stdout, /link: http:\/\/127\.0\.0\.1:\d+\/demo\/\S+ {2}code: BCDF-GHJK/);
 
     // A poll interval below the floor is raised, and that is said.
     const wait = await runMain(
