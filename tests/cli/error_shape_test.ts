@@ -52,7 +52,17 @@ const CASES: Case[] = [
   { argv: ["token", "paste", "github"] },
   { argv: ["token", "order", "set", "github", "gitlab:x"], code: "usage" },
   { argv: ["token", "get", "github", "--raw"], code: "usage" }, // --raw with --json
+  { argv: ["exec", "github", "--", "true"], code: "token_not_found" },
+  { argv: ["api", "github", "/user"] },
 ];
+
+/** argv with --json, placed before a `--` (after it, words belong to the child command). */
+function withJson(argv: string[]): string[] {
+  const dashes = argv.indexOf("--");
+  return dashes === -1
+    ? [...argv, "--json"]
+    : [...argv.slice(0, dashes), "--json", ...argv.slice(dashes)];
+}
 
 async function run(
   argv: string[],
@@ -123,7 +133,7 @@ Deno.test("every command's error paths print the one JSON error shape and the ri
     for (const want of [...generic, ...groups, ...CASES]) {
       const label = `clawauth ${want.argv.join(" ")}`;
       const env = envFor(want.server);
-      checkShape(label, await run([...want.argv, "--json"], env), want);
+      checkShape(label, await run(withJson(want.argv), env), want);
       if (want.argv.includes("--raw")) continue;
       const human = await run(want.argv, env);
       assert.notEqual(human.code, 0, label);
