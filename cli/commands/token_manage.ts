@@ -289,7 +289,8 @@ export interface ProfileStatusRow {
   accessToken?: "valid" | "expiring" | "expired" | "no-expiry";
   expiresAt?: string;
   expiresIn?: number;
-  account?: ProfileMeta["account"];
+  /** Who the account is (provider identity), when known. */
+  identity?: ProfileMeta["account"];
   refreshState?: string;
   lastError?: { code: string; message: string; at: string; transient: boolean };
   fixCommand?: string;
@@ -317,7 +318,7 @@ export function statusOf(
     type: meta.type,
     origin: meta.origin,
     refreshable: false,
-    account: meta.account,
+    identity: meta.account,
     refreshState: meta.refresh?.state,
     lastUsedAt: isoOrUndefined(meta.lastUsedAt),
   };
@@ -364,7 +365,7 @@ function unavailableRow(meta: ProfileMeta, error: ClawauthError): ProfileStatusR
     type: meta.type,
     origin: meta.origin,
     refreshable: meta.hasRefreshToken,
-    account: meta.account,
+    identity: meta.account,
     refreshState: meta.refresh?.state,
     error: {
       code: error.code,
