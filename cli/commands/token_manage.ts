@@ -78,6 +78,11 @@ Shows every stored profile (or one provider's) with a status:
 needs-login or keychain-unavailable (or nothing is stored), 2 when any is expiring, 0
 otherwise. Without --check, a keychain-unavailable profile still makes the exit code 1.
 
+JSON fields: action ("token_status"), profiles: [{ profile, provider, name, status, type,
+origin, refreshable, accessToken, expiresAt, expiresIn, identity, refreshState, lastError,
+fixCommand, error (keychain-unavailable: code, message, backend, fix) }], summary (count per
+status), checkExitCode (with --check).
+
 Examples:
   clawauth token status
   clawauth token status github --check --json
