@@ -299,6 +299,7 @@ export async function claimLoginSession(
   let storedAccount: Record<string, unknown> | undefined;
   try {
     await withLock(lockPathFor(ctx.stateDir, profileId), async () => {
+      const before = (await credentials.list(provider)).find((m) => m.id === profileId);
       const record = await credentials.save({
         id: profileId,
         type: "oauth",
@@ -308,6 +309,12 @@ export async function claimLoginSession(
         secret: secretFromTokenData(provider, tokenData, now),
       });
       storedAccount = record.meta.account;
+      const moved = before?.keychainBackend;
+      if (moved !== undefined && moved !== record.meta.keychainBackend) {
+        ctx.stderr(
+          `clawauth: notice: ${profileId} was stored in the ${moved} keychain, which this run cannot reach; the new token is stored in the ${record.meta.keychainBackend} keychain and ${profileId} is read from there from now on\n`,
+        );
+      }
     }, { timeoutMs: STORE_LOCK_TIMEOUT_MS, now: ctx.now });
   } catch (error) {
     const saved = await recover(ctx, { provider, profile, tokenData });

@@ -99,6 +99,38 @@ Deno.test("a Secret Service outage after a login is reported as keychain_unavail
     const back = await cli(["token", "get", PROVIDER, "--json"], up);
     assert.equal(back.code, 0, `the token is there once D-Bus is back: ${back.stderr}`);
 
+    // A new login without D-Bus goes to the announced file backend and is read from there,
+    // with or without D-Bus.
+    const ssh = (await cli(["login", "start", PROVIDER, "--profile", "ssh", "--json"], noBus))
+      .json() as Json;
+    await approveOverHttp(ssh.shortAuthUrl);
+    const sshClaim = await cli(["login", "claim", ssh.sessionId, "--json"], noBus);
+    assert.equal(sshClaim.code, 0, sshClaim.stdout);
+    for (const env of [noBus, up]) {
+      const got = await cli(["token", "get", PROVIDER, "--profile", "ssh", "--json"], env);
+      assert.equal(got.code, 0, got.stdout);
+    }
+    // Logging in again to the profile stored in the unreachable keychain says where it goes now.
+    const again = (await cli(["login", "start", PROVIDER, "--json"], noBus)).json() as Json;
+    await approveOverHttp(again.shortAuthUrl, { account: "alice" });
+    const moved = await cli(["login", "claim", again.sessionId, "--json"], noBus);
+    assert.equal(moved.code, 0, moved.stdout);
+    assert.match(
+      moved.stderr,
+      /notice: demo:default was stored in the linux keychain, which this run cannot reach; the new token is stored in the file keychain/,
+    );
+    // A profile stays in the backend that holds it; to move it back, remove it and log in
+    // with D-Bus (the next part needs demo:default in the Secret Service again).
+    assert.equal((await cli(["token", "rm", PROVIDER, "--json"], up)).code, 0);
+    const home = (await cli(["login", "start", PROVIDER, "--json"], up)).json() as Json;
+    await approveOverHttp(home.shortAuthUrl);
+    assert.equal((await cli(["login", "claim", home.sessionId, "--json"], up)).code, 0);
+    const relisted = (await cli(["token", "list", "--json"], up)).json() as Json;
+    assert.deepEqual(
+      relisted.tokens.map((t: Json) => [t.profile, t.keychainBackend]),
+      [["demo:default", "linux"], ["demo:ssh", "file"]],
+    );
+
     // (2) The keyring daemon is gone; CLAWAUTH_KEYCHAIN=linux asks for it explicitly.
     await keyring.stop();
     const down = { ...up, CLAWAUTH_KEYCHAIN: "linux", CLAWAUTH_KEYCHAIN_TIMEOUT_MS: "5000" };
