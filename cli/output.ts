@@ -17,7 +17,7 @@ export const EXIT_FAILURE = 1;
 export const EXIT_WAIT_TIMEOUT = 3;
 
 /** Every exit code of the CLI, for `docs` and the README. */
-export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
+export const EXIT_CODES: readonly { code: number | string; meaning: string }[] = [
   { code: 0, meaning: "success (also `pending` from `login status`/`login claim`)" },
   {
     code: EXIT_FAILURE,
@@ -32,6 +32,10 @@ export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
     code: EXIT_WAIT_TIMEOUT,
     meaning:
       "`login wait` timed out while the login is still pending (wait_timeout; run error.fix to keep waiting)",
+  },
+  {
+    code: "any",
+    meaning: "`exec`: the exit code of the command it ran (128 + n when signal n ended it)",
   },
 ];
 
