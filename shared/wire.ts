@@ -22,6 +22,13 @@ export interface InitResponse {
   authUrl: string;
   shortAuthUrl: string;
   expiresIn: number;
+  /**
+   * Code the confirmation page shows (`KXRT-4MPQ`, RFC 8628 §6.1 alphabet); the agent shows it
+   * to its person too. Absent from 0.4 servers.
+   */
+  confirmationCode?: string;
+  /** Seconds between status polls the server asks for. Absent from 0.4 servers. */
+  pollIntervalSeconds?: number;
 }
 
 /** Status of a login session. */

@@ -200,11 +200,7 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
     notices.push(`the server set the session lifetime to ${init.expiresIn}s, not ${ttlSeconds}s`);
   }
   for (const notice of notices) ctx.stderr(`clawauth: notice: ${notice}\n`);
-  const returned = init as unknown as Record<string, unknown>;
-  const confirmationCode = typeof returned.confirmationCode === "string" &&
-      returned.confirmationCode.length <= 64
-    ? returned.confirmationCode
-    : undefined;
+  const confirmationCode = init.confirmationCode;
   try {
     await saveSession(
       { keychain, sessionKeychainService: ctx.sessionKeychainService, stateDir: ctx.stateDir },
