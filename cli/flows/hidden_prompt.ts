@@ -27,10 +27,11 @@ export interface HiddenLineOptions {
 /** Prints `prompt`, reads a line without echo, prints a newline; returns the line. */
 export async function readHiddenLine(options: HiddenLineOptions): Promise<string> {
   const { terminal, stderr } = options;
-  stderr(options.prompt);
   const reader = options.stdin.getReader();
   const bytes: number[] = [];
+  // Echo off BEFORE the prompt: whoever pastes as soon as it shows must not see it echoed.
   terminal.setRaw(true);
+  stderr(options.prompt);
   try {
     while (true) {
       const { value, done } = await reader.read();
