@@ -39,7 +39,7 @@ Options:
                          (default CLAWAUTH_POLL_TIMEOUT_MS or 300000 = 5m)
   --interval <duration>  time between polls, at least 250ms: milliseconds, or 2s, 500ms
                          (default CLAWAUTH_POLL_INTERVAL_MS or 2000 = 2s)
-  --profile, --reveal    as for \`login claim\`
+  --profile, --replace, --reveal   as for \`login claim\`
 
 JSON fields: those of \`login claim\` with action "wait".
 
@@ -69,6 +69,7 @@ export function parseLoginWaitArgs(argv: string[], settings: Settings): LoginWai
       interval: { type: "string", value: "duration" },
       profile: { type: "string", value: "name" },
       reveal: { type: "boolean" },
+      replace: { type: "boolean" },
     },
     positionals: ["sessionId"],
     required: 1,
@@ -83,6 +84,7 @@ export function parseLoginWaitArgs(argv: string[], settings: Settings): LoginWai
     sessionId: parseSessionId(positionals[0]),
     ...(typeof flags.profile === "string" ? { profile: parseProfileName(flags.profile) } : {}),
     reveal: flags.reveal === true,
+    replace: flags.replace === true,
     timeoutMs: typeof flags.timeout === "string"
       ? parseDurationMs(flags.timeout, "--timeout", { plainUnit: "ms" })
       : settings.pollTimeoutMs,

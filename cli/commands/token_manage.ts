@@ -323,7 +323,7 @@ export function statusOf(
     type: meta.type,
     origin: meta.origin,
     refreshable: false,
-    identity: meta.account,
+    identity: meta.identity ?? meta.account,
     refreshState: meta.refresh?.state,
     lastUsedAt: isoOrUndefined(meta.lastUsedAt),
   };
@@ -370,7 +370,7 @@ function unavailableRow(meta: ProfileMeta, error: ClawauthError): ProfileStatusR
     type: meta.type,
     origin: meta.origin,
     refreshable: meta.hasRefreshToken,
-    identity: meta.account,
+    identity: meta.identity ?? meta.account,
     refreshState: meta.refresh?.state,
     error: {
       code: error.code,

@@ -31,7 +31,7 @@ export interface SessionIndexEntry {
   expiresIn: number;
   /** The link to send to the human (as `login start` printed it). */
   shortAuthUrl?: string;
-  /** The confirmation code the server returned at start, when it returned one. */
+  /** The code the confirmation page shows (`KXRT-4MPQ`), when the server gave one. */
   confirmationCode?: string;
   /** Keychain backend holding the session's keys (see cli/keychain/recorded.ts). */
   keychainBackend?: string;
