@@ -388,6 +388,7 @@ export async function claimLoginSession(
           sessionId,
           profile: profileId,
           storedAs: `${provider}:${storedAs}`,
+          fix: `clawauth token get ${provider} --profile ${storedAs}`,
           storedAccount: held,
           receivedAccount: identity ?? account ?? { id: receivedId },
         },
