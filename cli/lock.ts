@@ -163,7 +163,7 @@ async function openLockFile(path: string): Promise<Deno.FsFile> {
     if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     file = await Deno.open(path, { read: true, write: true });
   }
-  await checkOpenedFile(path, file);
+  await checkOpenedFile(path, file, { samePath: true });
   return file;
 }
 

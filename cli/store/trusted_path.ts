@@ -7,9 +7,12 @@
  *
  * Opening without following symlinks: Deno has no `O_NOFOLLOW`, so (see also cli/lock.ts and
  * atomic_write.ts) new files are created with `createNew` (`O_CREAT|O_EXCL`, which never
- * follows a symlink), existing ones are `lstat`-checked first, and after opening the file's
- * `fstat` is compared with a fresh `lstat` of the path (same device and inode, still not a
- * link) before anything is written to it, so a link swapped in between is caught.
+ * follows a symlink), existing ones are `lstat`-checked first, and after opening, the open
+ * file's own `fstat` must be a regular file of ours that others cannot write (what was read
+ * is then ours whatever path led to it); a lock file's is also compared with a fresh `lstat`
+ * of the path (same device and inode, still not a link) before anything is written to it,
+ * so a link swapped in between is caught. JSON files are replaced by rename, so their readers
+ * do not compare inodes (a legitimate rename would look like a swap).
  *
  * Windows: ownership and mode bits are not checked (ACLs decide there); links still are.
  */
@@ -105,13 +108,23 @@ export async function checkStateTree(root: string, path: string): Promise<void> 
 }
 
 /**
- * After opening `path`: its open file must still be what the path names (same device and
- * inode, not a link), owned by this user and not writable by others. Throws (after closing
- * the file) otherwise.
+ * After opening `path`: the open file must be a regular file owned by this user and not
+ * writable by others (its `fstat`, which no link or race can fake). With `samePath` (lock
+ * files, which are never replaced) it must also still be what the path names: same device
+ * and inode, and the path not a link. Readers of files that writers replace by rename (the
+ * JSON files) must not ask for `samePath`: a legitimate rename would look like a swap.
+ * Throws (after closing the file) otherwise.
  */
-export async function checkOpenedFile(path: string, file: Deno.FsFile): Promise<void> {
+export async function checkOpenedFile(
+  path: string,
+  file: Deno.FsFile,
+  options: { samePath?: boolean } = {},
+): Promise<void> {
   try {
-    const [opened, named] = [await file.stat(), await Deno.lstat(path)];
+    const opened = await file.stat();
+    checkInfo(path, opened, "file");
+    if (!options.samePath) return;
+    const named = await Deno.lstat(path);
     checkInfo(path, named, "file");
     if (!IS_WINDOWS && (opened.ino !== named.ino || opened.dev !== named.dev)) {
       throw unsafe(path, "was replaced while it was being opened", `remove it (rm '${path}')`);
