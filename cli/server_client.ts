@@ -79,7 +79,12 @@ export function checkServerTransport(serverUrl: string, allowInsecureHttp: boole
     ERROR_CODES.INSECURE_TRANSPORT,
     `refusing the plain-http server ${url.origin}: tokens and refresh keys' proofs would cross the network unencrypted. ` +
       "Use its https:// URL, or, if you really mean it (e.g. a private network you trust), pass --insecure-http or set CLAWAUTH_INSECURE_HTTP=1",
-    { details: { server: url.origin } },
+    {
+      details: {
+        server: url.origin,
+        fix: `use https://${url.host}${url.pathname.replace(/\/$/, "")}, or add --insecure-http`,
+      },
+    },
   );
 }
 

@@ -175,7 +175,7 @@ export async function removeToken(
         }\`, or forget it locally anyway with \`${
           retryHint(id)
         } --force\` (the token then stays valid at the provider)`,
-        { details: { profile: id, transient: true, removed: false } },
+        { details: { profile: id, transient: true, removed: false, fix: retryHint(id) } },
       );
     }
     await store.remove(id);

@@ -38,7 +38,7 @@ function unsafe(path: string, why: string, fix: string): ClawauthError {
   return new ClawauthError(
     ERROR_CODES.UNSAFE_STATE_DIR,
     `refusing to use ${path}: it ${why}, so another user could control what clawauth reads or writes there. Fix: ${fix}`,
-    { details: { path } },
+    { details: { path, fix } },
   );
 }
 

@@ -43,8 +43,10 @@ Deno.test("token rm keeps the record when revocation fails transiently, unless -
     await server.stop();
     const failed = await runCli(["token", "rm", PROVIDER, "--profile", "work", "--json"], { env });
     assert.equal(failed.code, 1);
-    const error = (failed.json() as { error: { code: string; message: string } }).error;
+    const error = (failed.json() as { error: { code: string; message: string; fix: string } })
+      .error;
     assert.equal(error.code, "revoke_failed");
+    assert.equal(error.fix, "clawauth token rm demo --profile work");
     assert.match(error.message, /KEPT.*retry with `clawauth token rm demo --profile work`/);
     assert.ok(await store.load(`${PROVIDER}:work`), "the record is still there");
 

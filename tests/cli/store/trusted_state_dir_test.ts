@@ -120,9 +120,11 @@ Deno.test("the CLI refuses a world-writable or symlinked state directory with a 
     const env = { CLAWAUTH_STATE_DIR: stateDir, CLAWAUTH_KEYCHAIN: "file" };
     const result = await runCli(["token", "get", "demo", "--json"], { env });
     assert.equal(result.code, 1);
-    const error = (result.json() as { error: { code: string; message: string } }).error;
+    const error = (result.json() as { error: { code: string; message: string; fix: string } })
+      .error;
     assert.equal(error.code, "unsafe_state_dir");
     assert.match(error.message, /chmod 700/);
+    assert.equal(error.fix, `chmod 700 '${stateDir}'`);
 
     await Deno.chmod(stateDir, 0o700);
     const link = join(outside, "state-link");
