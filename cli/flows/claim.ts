@@ -268,6 +268,7 @@ export async function claimLoginSession(
           storedInKeychain: false,
           fix,
           transient: false,
+          envelope: { status: "error", provider, storedInKeychain: false },
         },
       },
     );
