@@ -70,8 +70,8 @@ Options:
 
 JSON fields: action ("get"), account (keychain account, e.g. "github:default"), profile (id),
 token { provider, access_token, refresh_token (null unless --include-refresh), token_type,
-expires_at, scope, type }, token_saved_at, expires_at, refreshError ({code, message}, only
-when a refresh failed and the still-valid stored token is returned).
+expires_at, scope, type }, token_saved_at, expires_at, refreshError ({code, message, fix?},
+only when a refresh failed and the still-valid stored token is returned).
 
 Errors: token_not_found, needs_login (the message names the command to run),
 transient_error (refresh failed for now; retry later), keychain_unavailable (the keychain
@@ -150,7 +150,7 @@ export function parseTokenSelectArgs(
 async function validToken(
   ctx: CliContext,
   args: TokenSelectArgs,
-): Promise<CredentialRecord & { refreshError?: { code: string; message: string } }> {
+): Promise<CredentialRecord & { refreshError?: { code: string; message: string; fix?: string } }> {
   const { ensureValidToken } = await import("../flows/refresh.ts");
   const outcome = await ensureValidToken(ctx, { provider: args.provider, profile: args.profile });
   return outcome.refreshError === undefined

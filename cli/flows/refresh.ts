@@ -86,7 +86,7 @@ export interface ValidTokenOutcome {
    */
   refresh: "none" | "refreshed" | "peer" | "adopted" | "stale";
   /** Set with `stale`: the refresh's error code and message (a warning went to stderr). */
-  refreshError?: { code: string; message: string };
+  refreshError?: { code: string; message: string; fix?: string };
 }
 
 /** Returns a valid credential for the selected profile, refreshing it first when needed. */
@@ -556,7 +556,11 @@ function staleOrThrow(
   return {
     record,
     refresh: "stale",
-    refreshError: { code: error.code, message: error.message },
+    refreshError: {
+      code: error.code,
+      message: error.message,
+      ...(typeof error.details.fixCommand === "string" ? { fix: error.details.fixCommand } : {}),
+    },
   };
 }
 

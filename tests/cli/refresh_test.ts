@@ -361,6 +361,7 @@ Deno.test("an interrupted refresh whose grant spent the refresh token reports ne
     const stale = await ensureValidToken(h.ctx, { provider: WORK });
     assert.equal(stale.refresh, "stale");
     assert.equal(stale.refreshError?.code, "needs_login");
+    assert.equal(stale.refreshError?.fix, "clawauth login local fixture --profile work");
     assert.match(
       stale.refreshError!.message,
       /a refresh interrupted earlier may have spent the refresh token.*Run: clawauth login local fixture --profile work/,
