@@ -6,7 +6,9 @@ import { REPO_ROOT } from "../fixtures/run_cli.ts";
 export interface ModuleGraph {
   /** Our files in the graph, relative to the repository root, e.g. "cli/main.ts". */
   files: string[];
-  /** Names of every npm package the graph reaches, with their dependencies. */
+  /** Names of the npm packages our files import. */
+  imported: Set<string>;
+  /** Names of every npm package the graph reaches: the imported ones and their dependencies. */
   packages: Set<string>;
 }
 
@@ -38,6 +40,7 @@ export async function moduleGraph(entrypoint: string): Promise<ModuleGraph> {
   const packages = new Set<string>();
   const seen = new Set<string>();
   const queue = info.modules.flatMap((m) => m.npmPackage ? [m.npmPackage] : []);
+  const imported = new Set(queue.map((id) => info.npmPackages[id]?.name ?? id));
   while (queue.length > 0) {
     const id = queue.pop()!;
     if (seen.has(id)) continue;
@@ -47,7 +50,7 @@ export async function moduleGraph(entrypoint: string): Promise<ModuleGraph> {
     packages.add(entry.name);
     queue.push(...entry.dependencies);
   }
-  return { files, packages };
+  return { files, imported, packages };
 }
 
 /** The npm package names a member's deno.json `imports` declare (`npm:name@version`). */
