@@ -88,14 +88,12 @@ function run() {
   const binary = findBinary();
   // Listen before spawning: a signal that comes while the binary starts is not lost. Handlers run
   // from the event loop, so `child` is set by the time one runs.
-  /** @type {import("node:child_process").ChildProcess | undefined} */
-  let child;
   /** @type {Array<[string, () => void]>} */
   const handlers = [];
   for (const signal of FORWARDED_SIGNALS) {
     const handler = () => {
       try {
-        child?.kill(/** @type {NodeJS.Signals} */ (signal));
+        child.kill(/** @type {NodeJS.Signals} */ (signal));
       } catch {
         // the child has already exited
       }
@@ -107,7 +105,7 @@ function run() {
       // a signal this platform cannot listen for
     }
   }
-  child = childProcess.spawn(binary, process.argv.slice(2), {
+  const child = childProcess.spawn(binary, process.argv.slice(2), {
     stdio: "inherit",
     windowsHide: false,
   });
