@@ -11,12 +11,13 @@ import { VERSION } from "../../cli/version.ts";
 import { REPO_ROOT, runCli } from "../fixtures/run_cli.ts";
 
 /** CLI end-to-end tests run against the bundle: the agent contract's example, login, the token
- * sink (stdin, exit codes) and delegated refresh. */
+ * sink (stdin, exit codes), delegated refresh, and `mcp` (the MCP SDK and zod, bundled). */
 const BUNDLE_SUBSET = [
   "tests/e2e/seed_example_test.ts",
   "tests/cli/login_test.ts",
   "tests/e2e/token_sink_test.ts",
   "tests/e2e/delegated_refresh_test.ts",
+  "tests/e2e/mcp_test.ts",
 ];
 
 async function run(args: string[], env: Record<string, string> = {}) {
