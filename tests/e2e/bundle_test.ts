@@ -37,10 +37,19 @@ async function run(args: string[], env: Record<string, string> = {}) {
 }
 
 /** `deno bundle` as `deno compile --bundle --minify` runs it; returns the bundle's path. */
-async function bundle(entrypoint: string, dir: string): Promise<string> {
-  const out = join(dir, "clawauth.js");
+async function bundle(entrypoint: string, dir: string, minify = true): Promise<string> {
+  const out = join(dir, minify ? "clawauth.js" : "clawauth.unminified.js");
   const built = await run(
-    ["bundle", "--quiet", "--platform", "deno", "--minify", "--output", out, entrypoint],
+    [
+      "bundle",
+      "--quiet",
+      "--platform",
+      "deno",
+      ...(minify ? ["--minify"] : []),
+      "-o",
+      out,
+      entrypoint,
+    ],
   );
   assert.equal(built.code, 0, built.output);
   return out;
@@ -70,6 +79,37 @@ Deno.test("the bundled CLI is one module that needs no file of ours and no npm p
     const usage = await runCli(["login", "status", "--json"], { entrypoint: file });
     assert.equal(usage.code, 2);
     assert.equal((usage.json() as { error: { code: string } }).error.code, "usage");
+  });
+});
+
+/** Packages the CLI must not carry: the server's and the tests', and what only a server needs. */
+const NOT_IN_THE_CLI = [
+  "hono",
+  "@hono/node-server",
+  "express",
+  "oidc-provider",
+  "koa",
+  "puppeteer-core",
+  "chromium-bidi",
+  "devtools-protocol",
+];
+
+Deno.test("the bundle holds only the CLI's modules: none of server/ or tests/, no server package", async () => {
+  // Unminified, esbuild heads each bundled module with a `// <path>` comment: the exact list of
+  // what the binary embeds (npm packages sit under <DENO_DIR>/npm/<registry>/<name>/<version>/).
+  await withTempDir(async (dir) => {
+    const text = await Deno.readTextFile(await bundle("cli/main.ts", dir, false));
+    const paths = [...text.matchAll(/^\/\/ (\S+\.(?:ts|js|mjs|cjs|json))$/gm)].map((m) => m[1]);
+    const packages = new Set(
+      paths.flatMap((path) => {
+        const match = /\/npm\/[^/]+\/((?:@[^/]+\/)?[^/@]+)\/\d[^/]*\//.exec(path);
+        return match ? [match[1]] : [];
+      }),
+    );
+    const ours = paths.filter((path) => !path.includes("/npm/"));
+    assert.ok(ours.includes("cli/main.ts") && packages.has("tweetnacl"), paths.join("\n"));
+    assert.deepEqual(ours.filter((path) => !/^(cli|shared|providers)\//.test(path)), []);
+    assert.deepEqual(NOT_IN_THE_CLI.filter((name) => packages.has(name)), []);
   });
 });
 
