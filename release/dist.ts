@@ -31,15 +31,27 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-async function main(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+const USAGE = "usage: deno task dist [--target <triple>]... [--no-bundle] [--out <dir>]";
+
+function parse(args: string[]) {
+  return parseArgs({
     args,
     options: {
       target: { type: "string", multiple: true },
       "no-bundle": { type: "boolean", default: false },
       out: { type: "string", default: "dist" },
     },
-  });
+  }).values;
+}
+
+async function main(args: string[]): Promise<number> {
+  let values: ReturnType<typeof parse>;
+  try {
+    values = parse(args);
+  } catch (error) {
+    log(`dist: ${error instanceof Error ? error.message : error}\n${USAGE}`);
+    return 2;
+  }
   const wanted = values.target ?? TARGETS.map((target) => target.deno);
   const unknown = wanted.filter((name) => !TARGETS.some((target) => target.deno === name));
   if (unknown.length > 0) {

@@ -77,6 +77,9 @@ Deno.test("dist refuses a DENORT_BIN that is no file, and DENORT_BIN for several
   const several = await dist([], { DENORT_BIN: Deno.execPath() });
   assert.equal(several.code, 2);
   assert.match(several.output, /one denort for one platform/);
+  const bogus = await dist(["--bogus"], {});
+  assert.equal(bogus.code, 2);
+  assert.match(bogus.output, /Unknown option .--bogus.\nusage: deno task dist/);
   const unknown = await dist(["--target", "mips-unknown-linux-gnu"], {});
   assert.equal(unknown.code, 2);
   assert.match(unknown.output, /unknown target mips-unknown-linux-gnu/);
