@@ -1,0 +1,83 @@
+// The conformance suite's path through the real server (in process, tests/server/_harness.ts):
+// `/init`, the short link, the provider's redirect to `/callback`, the signed claim, and
+// `/refresh`. Kept apart from the provider-level assertions because the handoff (issue 8) and
+// the refresh binding (issue 9) change these steps: adapt this file, not the fixtures.
+
+import assert from "node:assert/strict";
+import { openSealedJson } from "../../shared/seal.ts";
+import type { SealedTokenPayload } from "../../shared/wire.ts";
+import { CookieJar } from "../fixtures/cookie_jar.ts";
+import {
+  BASE_URL,
+  initSession,
+  newClientKeys,
+  postJson,
+  signedGet,
+  type TestServer,
+} from "../server/_harness.ts";
+
+/** Plays the browser: follows redirects from `start` (app and stand-in alike), keeping cookies. */
+async function browse(server: TestServer, start: string): Promise<{ url: string; status: number }> {
+  const jar = new CookieJar();
+  let url = start;
+  for (let hop = 0; hop < 8; hop++) {
+    const headers = new Headers();
+    const cookie = jar.cookieHeader(url);
+    if (cookie) headers.set("cookie", cookie);
+    const response = await server.fetch(url, { headers, redirect: "manual" });
+    jar.storeFrom(response, url);
+    await response.body?.cancel();
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status > 399 || location === null) {
+      return { url, status: response.status };
+    }
+    url = new URL(location, url).href;
+  }
+  throw new Error(`too many redirects from ${start}`);
+}
+
+/**
+ * A whole delegated login for `provider` through the server: returns the sealed token payload
+ * the agent would claim.
+ */
+export async function serverLogin(
+  server: TestServer,
+  provider: string,
+): Promise<SealedTokenPayload> {
+  const { init, keys } = await initSession(server, { provider });
+  const end = await browse(server, init.shortAuthUrl);
+  assert.ok(end.url.startsWith(`${BASE_URL}/callback`), `${provider}: ended at ${end.url}`);
+  assert.equal(end.status, 200, `${provider}: callback answered ${end.status}`);
+  const claim = await signedGet(server, { action: "claim", sessionId: init.sessionId, keys });
+  const body = await claim.json();
+  assert.equal(claim.status, 200, `${provider}: claim ${JSON.stringify(body)}`);
+  return openSealedJson(body.blob, keys.boxSecretKey) as SealedTokenPayload;
+}
+
+/** `POST /refresh`: the new token data, or the server's error code and status. */
+export async function serverRefresh(
+  server: TestServer,
+  provider: string,
+  refreshToken: string,
+): Promise<
+  | { ok: true; tokenData: Record<string, unknown> }
+  | { ok: false; status: number; code: string; transient: unknown }
+> {
+  const keys = newClientKeys();
+  const response = await postJson(server, "/refresh", {
+    provider,
+    refreshToken,
+    boxPublicKey: keys.boxPublicKey,
+  });
+  const body = await response.json();
+  if (response.status === 200) {
+    const payload = openSealedJson(body.blob, keys.boxSecretKey) as SealedTokenPayload;
+    return { ok: true, tokenData: payload.tokenData };
+  }
+  return {
+    ok: false,
+    status: response.status,
+    code: body.code,
+    transient: body.transient,
+  };
+}
