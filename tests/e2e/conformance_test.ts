@@ -42,6 +42,18 @@ Deno.test("conformance: every builtin provider, as its documentation says it beh
       await t.step(fixture.name, async () => {
         const name = fixture.name;
         const spec = registry.get(name)!;
+        // The registry's defaults are the documented endpoints and refresh behaviour.
+        const documented = fixture.endpoints.value;
+        assert.equal(spec.authorizeUrl, documented.authorize);
+        assert.equal(spec.tokenUrl, documented.token);
+        assert.equal(spec.refreshUrl, documented.refresh);
+        if (spec.identity?.source !== "token_response") {
+          assert.equal(spec.userinfoUrl, documented.userinfo);
+        }
+        assert.equal(spec.revoke?.url, documented.revoke);
+        if (spec.refresh.rotates !== undefined) {
+          assert.equal(spec.refresh.rotates, fixture.token.rotates.value);
+        }
         const resolved = resolveProviderSettings(spec, { env, origin: BASE_URL });
         assert.ok(resolved.ok);
         const settings = resolved.settings;

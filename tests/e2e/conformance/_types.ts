@@ -29,6 +29,14 @@ export interface Answer {
 
 export interface ProviderFixture {
   name: string;
+  /** The provider's documented endpoints (the registry's defaults must equal them). */
+  endpoints: Cited<{
+    authorize: string;
+    token: string;
+    refresh?: string;
+    userinfo?: string;
+    revoke?: string;
+  }>;
   authorize: {
     /** Exact value of the scope parameter by default (`null`: the parameter is absent). */
     scope: Cited<string | null>;

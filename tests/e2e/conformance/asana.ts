@@ -5,6 +5,15 @@ const DOC = "https://developers.asana.com/docs/oauth";
 
 export const asana: ProviderFixture = {
   name: "asana",
+  endpoints: {
+    value: {
+      authorize: "https://app.asana.com/-/oauth_authorize",
+      token: "https://app.asana.com/-/oauth_token",
+      userinfo: "https://app.asana.com/api/1.0/users/me",
+      revoke: "https://app.asana.com/-/oauth_revoke",
+    },
+    doc: "developers.asana.com/docs/oauth (oauth_authorize, oauth_token, oauth_revoke)",
+  },
   authorize: {
     scope: { value: null, doc: `${DOC} (full-permission apps send no scope)` },
     pkce: { value: "accepted", doc: `${DOC} (PKCE S256)` },
@@ -20,7 +29,10 @@ export const asana: ProviderFixture = {
         }),
       doc: DOC,
     },
-    refresh: { value: (m) => tokenAnswer(m, { refresh: false }), doc: `${DOC} (no new refresh token)` },
+    refresh: {
+      value: (m) => tokenAnswer(m, { refresh: false }),
+      doc: `${DOC} (no new refresh token)`,
+    },
     rotates: { value: false, doc: DOC },
     refused: { value: invalidGrant(), doc: DOC },
   },

@@ -5,6 +5,15 @@ const DOC = "https://developer.atlassian.com/cloud/bitbucket/oauth-2/";
 
 export const bitbucket: ProviderFixture = {
   name: "bitbucket",
+  endpoints: {
+    value: {
+      authorize: "https://bitbucket.org/site/oauth2/authorize",
+      token: "https://bitbucket.org/site/oauth2/access_token",
+      userinfo: "https://api.bitbucket.org/2.0/user",
+    },
+    doc:
+      "developer.atlassian.com/cloud/bitbucket/oauth-2/ (site/oauth2/authorize, site/oauth2/access_token)",
+  },
   authorize: {
     scope: { value: null, doc: `${DOC} (scopes are the consumer's permissions)` },
     pkce: { value: "accepted", doc: `${DOC} (PKCE unconfirmed; none sent)` },
@@ -13,8 +22,14 @@ export const bitbucket: ProviderFixture = {
   token: {
     clientAuth: { value: "basic", doc: `${DOC} (curl -u key:secret)` },
     encoding: { value: "form", doc: DOC },
-    success: { value: (m) => tokenAnswer(m, { expiresIn: 7200, extra: { scopes: "account" } }), doc: DOC },
-    refresh: { value: (m) => tokenAnswer(m, { expiresIn: 7200, extra: { scopes: "account" } }), doc: DOC },
+    success: {
+      value: (m) => tokenAnswer(m, { expiresIn: 7200, extra: { scopes: "account" } }),
+      doc: DOC,
+    },
+    refresh: {
+      value: (m) => tokenAnswer(m, { expiresIn: 7200, extra: { scopes: "account" } }),
+      doc: DOC,
+    },
     rotates: { value: false, doc: `${DOC} (unconfirmed: the same refresh token comes back)` },
     refused: { value: invalidGrant("Invalid refresh_token"), doc: DOC },
   },

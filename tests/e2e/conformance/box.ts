@@ -6,8 +6,21 @@ const REFRESH = "https://developer.box.com/guides/authentication/tokens/refresh"
 
 export const box: ProviderFixture = {
   name: "box",
+  endpoints: {
+    value: {
+      authorize: "https://account.box.com/api/oauth2/authorize",
+      token: "https://api.box.com/oauth2/token",
+      userinfo: "https://api.box.com/2.0/users/me",
+      revoke: "https://api.box.com/oauth2/revoke",
+    },
+    doc:
+      "box/box-typescript-sdk-gen src/box/oauth.ts (account.box.com/api/oauth2/authorize, api.box.com/oauth2/token) + developer.box.com guides",
+  },
   authorize: {
-    scope: { value: null, doc: "https://developer.box.com/guides/authentication/oauth2/ (scopes set on the app)" },
+    scope: {
+      value: null,
+      doc: "https://developer.box.com/guides/authentication/oauth2/ (scopes set on the app)",
+    },
     pkce: { value: "accepted", doc: "unconfirmed: none sent" },
     consent: { value: null, doc: TOKEN },
   },

@@ -6,6 +6,14 @@ const REF = "https://docs.digitalocean.com/reference/api/oauth";
 
 export const digitalocean: ProviderFixture = {
   name: "digitalocean",
+  endpoints: {
+    value: {
+      authorize: "https://cloud.digitalocean.com/v1/oauth/authorize",
+      token: "https://cloud.digitalocean.com/v1/oauth/token",
+      revoke: "https://cloud.digitalocean.com/v1/oauth/revoke",
+    },
+    doc: "docs.digitalocean.com/documentation/oauth (authorize, token, revoke)",
+  },
   authorize: {
     scope: { value: "read", doc: DOC },
     pkce: { value: "accepted", doc: `${DOC} (PKCE)` },
@@ -18,7 +26,10 @@ export const digitalocean: ProviderFixture = {
       value: (m) =>
         tokenAnswer(m, {
           expiresIn: 2592000,
-          extra: { scope: "read", info: { name: "Dee O", email: "dee@example.com", uuid: m.accountId } },
+          extra: {
+            scope: "read",
+            info: { name: "Dee O", email: "dee@example.com", uuid: m.accountId },
+          },
         }),
       doc: REF,
     },
@@ -26,7 +37,10 @@ export const digitalocean: ProviderFixture = {
       value: (m) =>
         tokenAnswer(m, {
           expiresIn: 2592000,
-          extra: { scope: "read", info: { name: "Dee O", email: "dee@example.com", uuid: m.accountId } },
+          extra: {
+            scope: "read",
+            info: { name: "Dee O", email: "dee@example.com", uuid: m.accountId },
+          },
         }),
       doc: REF,
     },

@@ -6,6 +6,16 @@ const META = "https://discord.com/.well-known/oauth-authorization-server";
 
 export const discord: ProviderFixture = {
   name: "discord",
+  endpoints: {
+    value: {
+      authorize: "https://discord.com/oauth2/authorize",
+      token: "https://discord.com/api/oauth2/token",
+      userinfo: "https://discord.com/api/users/@me",
+      revoke: "https://discord.com/api/oauth2/token/revoke",
+    },
+    doc:
+      "discord.com/developers/docs/topics/oauth2 (authorize, token, token/revoke) + /.well-known/oauth-authorization-server",
+  },
   authorize: {
     scope: { value: "identify", doc: DOC },
     pkce: { value: "accepted", doc: `${META} (S256)` },
@@ -22,14 +32,22 @@ export const discord: ProviderFixture = {
       value: (m) => tokenAnswer(m, { expiresIn: 604800, extra: { scope: "identify" } }),
       doc: DOC,
     },
-    rotates: { value: true, doc: `${DOC} (a refresh answer carries a refresh token; the newest is kept)` },
+    rotates: {
+      value: true,
+      doc: `${DOC} (a refresh answer carries a refresh token; the newest is kept)`,
+    },
     refused: { value: invalidGrant('Invalid "refresh_token" in request.'), doc: DOC },
   },
   identity: {
     value: {
       source: "userinfo",
       answer: (id) => ({ id, username: "nelly", global_name: "Nelly", email: "nelly@example.com" }),
-      expect: { id: "discord-account-7", login: "nelly", email: "nelly@example.com", name: "Nelly" },
+      expect: {
+        id: "discord-account-7",
+        login: "nelly",
+        email: "nelly@example.com",
+        name: "Nelly",
+      },
     },
     doc: "https://discord.com/developers/docs/resources/user#get-current-user",
   },

@@ -6,9 +6,21 @@ const OFFLINE = "https://dropbox.tech/developers/using-oauth-2-0-with-offline-ac
 
 export const dropbox: ProviderFixture = {
   name: "dropbox",
+  endpoints: {
+    value: {
+      authorize: "https://www.dropbox.com/oauth2/authorize",
+      token: "https://api.dropboxapi.com/oauth2/token",
+      revoke: "https://api.dropboxapi.com/2/auth/token/revoke",
+    },
+    doc:
+      "dropbox/dropbox-sdk-js src/constants.js (www.dropbox.com/oauth2/authorize, api.dropboxapi.com/oauth2/token) + HTTP docs #oauth2-authorize",
+  },
   authorize: {
     scope: { value: "account_info.read", doc: `${HTTP}#oauth2-authorize` },
-    pkce: { value: "accepted", doc: "https://github.com/dropbox/dropbox-sdk-js/blob/main/src/auth.js" },
+    pkce: {
+      value: "accepted",
+      doc: "https://github.com/dropbox/dropbox-sdk-js/blob/main/src/auth.js",
+    },
     consent: { value: { force_reapprove: "true" }, doc: `${HTTP}#oauth2-authorize` },
     extra: { value: { token_access_type: "offline" }, doc: OFFLINE },
   },
@@ -25,7 +37,10 @@ export const dropbox: ProviderFixture = {
     },
     refresh: { value: (m) => tokenAnswer(m, { refresh: false, expiresIn: 14400 }), doc: OFFLINE },
     rotates: { value: false, doc: OFFLINE },
-    refused: { value: invalidGrant("refresh token is invalid or revoked"), doc: `${HTTP}#oauth2-token` },
+    refused: {
+      value: invalidGrant("refresh token is invalid or revoked"),
+      doc: `${HTTP}#oauth2-token`,
+    },
   },
   identity: {
     value: { source: "token_response", expect: { id: "dropbox-account-7" } },

@@ -6,6 +6,14 @@ const DOC = "https://developers.fathom.ai/sdks/oauth";
 
 export const fathom: ProviderFixture = {
   name: "fathom",
+  endpoints: {
+    value: {
+      authorize: "https://fathom.video/external/v1/oauth2/authorize",
+      token: "https://fathom.video/external/v1/oauth2/token",
+    },
+    doc:
+      "fathom-typescript (official SDK) src/funcs/withAuthorization.ts: fathom.video/external/v1/oauth2/*",
+  },
   authorize: {
     scope: { value: "public_api", doc: DOC },
     pkce: { value: "accepted", doc: `${SDK} (no PKCE)` },
@@ -14,8 +22,14 @@ export const fathom: ProviderFixture = {
   token: {
     clientAuth: { value: "body", doc: SDK },
     encoding: { value: "form", doc: SDK },
-    success: { value: (m) => tokenAnswer(m, { expiresIn: 86400, extra: { scope: "public_api" } }), doc: DOC },
-    refresh: { value: (m) => tokenAnswer(m, { expiresIn: 86400, extra: { scope: "public_api" } }), doc: DOC },
+    success: {
+      value: (m) => tokenAnswer(m, { expiresIn: 86400, extra: { scope: "public_api" } }),
+      doc: DOC,
+    },
+    refresh: {
+      value: (m) => tokenAnswer(m, { expiresIn: 86400, extra: { scope: "public_api" } }),
+      doc: DOC,
+    },
     rotates: { value: true, doc: `${DOC} (one-time-use refresh tokens)` },
     refused: { value: invalidGrant(), doc: "unconfirmed: RFC 6749 invalid_grant" },
   },

@@ -5,8 +5,21 @@ const DOC = "https://developers.figma.com/docs/rest-api/authentication/";
 
 export const figma: ProviderFixture = {
   name: "figma",
+  endpoints: {
+    value: {
+      authorize: "https://www.figma.com/oauth",
+      token: "https://api.figma.com/v1/oauth/token",
+      refresh: "https://api.figma.com/v1/oauth/refresh",
+      userinfo: "https://api.figma.com/v1/me",
+    },
+    doc:
+      "developers.figma.com/docs/rest-api/authentication/ (www.figma.com/oauth, api.figma.com/v1/oauth/token, /v1/oauth/refresh)",
+  },
   authorize: {
-    scope: { value: "current_user:read", doc: "https://developers.figma.com/docs/rest-api/scopes/" },
+    scope: {
+      value: "current_user:read",
+      doc: "https://developers.figma.com/docs/rest-api/scopes/",
+    },
     pkce: { value: "accepted", doc: `${DOC} (PKCE unconfirmed; none sent)` },
     consent: { value: null, doc: DOC },
   },
@@ -14,7 +27,10 @@ export const figma: ProviderFixture = {
     clientAuth: { value: "basic", doc: DOC },
     encoding: { value: "form", doc: DOC },
     refreshPath: { value: "/refresh", doc: `${DOC} (POST /v1/oauth/refresh)` },
-    success: { value: (m) => tokenAnswer(m, { expiresIn: 7776000, extra: { user_id_string: m.accountId } }), doc: DOC },
+    success: {
+      value: (m) => tokenAnswer(m, { expiresIn: 7776000, extra: { user_id_string: m.accountId } }),
+      doc: DOC,
+    },
     refresh: { value: (m) => tokenAnswer(m, { refresh: false, expiresIn: 7776000 }), doc: DOC },
     rotates: { value: false, doc: `${DOC} (no refresh_token in the refresh answer)` },
     refused: { value: invalidGrant(), doc: "unconfirmed: RFC 6749 invalid_grant" },

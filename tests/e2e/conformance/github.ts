@@ -1,16 +1,27 @@
 import type { ProviderFixture } from "./_types.ts";
 
-const AUTH = "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps";
+const AUTH =
+  "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps";
 const REFRESH =
   "https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens";
 
 export const github: ProviderFixture = {
   name: "github",
+  endpoints: {
+    value: {
+      authorize: "https://github.com/login/oauth/authorize",
+      token: "https://github.com/login/oauth/access_token",
+      userinfo: "https://api.github.com/user",
+      revoke: "https://api.github.com/applications/{client_id}/grant",
+    },
+    doc: "docs.github.com …/authorizing-oauth-apps (authorize, access_token)",
+  },
   authorize: {
     scope: { value: "read:user", doc: AUTH },
     pkce: {
       value: "accepted",
-      doc: "https://github.blog/changelog/2025-07-14-pkce-support-for-oauth-and-github-app-authentication",
+      doc:
+        "https://github.blog/changelog/2025-07-14-pkce-support-for-oauth-and-github-app-authentication",
     },
     consent: { value: { prompt: "select_account" }, doc: `${AUTH} (prompt=select_account)` },
   },
@@ -63,7 +74,12 @@ export const github: ProviderFixture = {
     value: {
       source: "userinfo",
       answer: (id) => ({ id: 583231, login: "octocat", email: "octo@example.com", name: id }),
-      expect: { id: "583231", login: "octocat", email: "octo@example.com", name: "github-account-7" },
+      expect: {
+        id: "583231",
+        login: "octocat",
+        email: "octo@example.com",
+        name: "github-account-7",
+      },
     },
     doc: "https://docs.github.com/en/rest/users/users#get-the-authenticated-user",
   },

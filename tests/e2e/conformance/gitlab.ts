@@ -5,6 +5,15 @@ const DOC = "https://docs.gitlab.com/api/oauth2/";
 
 export const gitlab: ProviderFixture = {
   name: "gitlab",
+  endpoints: {
+    value: {
+      authorize: "https://gitlab.com/oauth/authorize",
+      token: "https://gitlab.com/oauth/token",
+      userinfo: "https://gitlab.com/api/v4/user",
+      revoke: "https://gitlab.com/oauth/revoke",
+    },
+    doc: "docs.gitlab.com/api/oauth2/ (oauth/authorize, oauth/token, oauth/revoke)",
+  },
   authorize: {
     scope: { value: "read_user", doc: DOC },
     pkce: { value: "accepted", doc: `${DOC} (PKCE)` },
@@ -14,11 +23,13 @@ export const gitlab: ProviderFixture = {
     clientAuth: { value: "body", doc: DOC },
     encoding: { value: "form", doc: DOC },
     success: {
-      value: (m) => tokenAnswer(m, { expiresIn: 7200, extra: { scope: "read_user", created_at: 1 } }),
+      value: (m) =>
+        tokenAnswer(m, { expiresIn: 7200, extra: { scope: "read_user", created_at: 1 } }),
       doc: DOC,
     },
     refresh: {
-      value: (m) => tokenAnswer(m, { expiresIn: 7200, extra: { scope: "read_user", created_at: 2 } }),
+      value: (m) =>
+        tokenAnswer(m, { expiresIn: 7200, extra: { scope: "read_user", created_at: 2 } }),
       doc: DOC,
     },
     rotates: { value: true, doc: DOC },

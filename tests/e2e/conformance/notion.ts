@@ -1,11 +1,21 @@
 import type { ProviderFixture } from "./_types.ts";
 
-const SDK_OAUTH = "https://github.com/makenotion/notion-sdk-js/blob/main/src/api-endpoints/oauth.ts";
+const SDK_OAUTH =
+  "https://github.com/makenotion/notion-sdk-js/blob/main/src/api-endpoints/oauth.ts";
 const SDK_CLIENT = "https://github.com/makenotion/notion-sdk-js/blob/main/src/Client.ts";
 const AUTH = "https://developers.notion.com/docs/authorization";
 
 export const notion: ProviderFixture = {
   name: "notion",
+  endpoints: {
+    value: {
+      authorize: "https://api.notion.com/v1/oauth/authorize",
+      token: "https://api.notion.com/v1/oauth/token",
+      revoke: "https://api.notion.com/v1/oauth/revoke",
+    },
+    doc:
+      "makenotion/notion-sdk-js src/api-endpoints/oauth.ts (oauth/token, oauth/revoke) + developers.notion.com/docs/authorization (authorize, owner=user)",
+  },
   authorize: {
     scope: { value: null, doc: `${AUTH} (no OAuth scopes)` },
     pkce: { value: "accepted", doc: `${AUTH} (no PKCE documented; none sent)` },
@@ -67,7 +77,8 @@ export const notion: ProviderFixture = {
           request_id: "req-1",
         },
       },
-      doc: "https://github.com/makenotion/notion-sdk-js/blob/main/src/errors.ts (code + message); issue 10",
+      doc:
+        "https://github.com/makenotion/notion-sdk-js/blob/main/src/errors.ts (code + message); issue 10",
     },
   },
   identity: {

@@ -6,18 +6,36 @@ const UA = "server:clawauth:1 (delegated OAuth for agents)";
 
 export const reddit: ProviderFixture = {
   name: "reddit",
+  endpoints: {
+    value: {
+      authorize: "https://www.reddit.com/api/v1/authorize",
+      token: "https://www.reddit.com/api/v1/access_token",
+      userinfo: "https://oauth.reddit.com/api/v1/me",
+      revoke: "https://www.reddit.com/api/v1/revoke_token",
+    },
+    doc: "github.com/reddit-archive/reddit/wiki/OAuth2 (authorize, access_token, revoke_token)",
+  },
   authorize: {
     scope: { value: "identity", doc: WIKI },
     pkce: { value: "accepted", doc: `${WIKI} (no PKCE; none sent)` },
     consent: { value: null, doc: WIKI },
-    extra: { value: { duration: "permanent" }, doc: `${WIKI} (duration=permanent for a refresh token)` },
+    extra: {
+      value: { duration: "permanent" },
+      doc: `${WIKI} (duration=permanent for a refresh token)`,
+    },
   },
   token: {
     clientAuth: { value: "basic", doc: WIKI },
     encoding: { value: "form", doc: WIKI },
-    headers: { value: { "user-agent": UA }, doc: "https://github.com/reddit-archive/reddit/wiki/API (User-Agent)" },
+    headers: {
+      value: { "user-agent": UA },
+      doc: "https://github.com/reddit-archive/reddit/wiki/API (User-Agent)",
+    },
     success: { value: (m) => tokenAnswer(m, { extra: { scope: "identity" } }), doc: WIKI },
-    refresh: { value: (m) => tokenAnswer(m, { refresh: false, extra: { scope: "identity" } }), doc: WIKI },
+    refresh: {
+      value: (m) => tokenAnswer(m, { refresh: false, extra: { scope: "identity" } }),
+      doc: WIKI,
+    },
     rotates: { value: false, doc: WIKI },
     refused: { value: invalidGrant(), doc: WIKI },
   },

@@ -6,6 +6,15 @@ const ROTATION = "https://docs.slack.dev/authentication/using-token-rotation";
 
 export const slack: ProviderFixture = {
   name: "slack",
+  endpoints: {
+    value: {
+      authorize: "https://slack.com/oauth/v2/authorize",
+      token: "https://slack.com/api/oauth.v2.access",
+      revoke: "https://slack.com/api/auth.revoke",
+    },
+    doc:
+      "docs.slack.dev/reference/methods/oauth.v2.access + slackapi/node-slack-sdk packages/oauth",
+  },
   authorize: {
     scope: { value: "users:read", doc: `${ACCESS} (user_scope)` },
     scopeParam: "user_scope",
@@ -52,11 +61,15 @@ export const slack: ProviderFixture = {
       doc: ROTATION,
     },
     rotates: { value: true, doc: `${ROTATION} (a refresh returns a new refresh token)` },
-    refused: { value: { status: 200, body: { ok: false, error: "invalid_refresh_token" } }, doc: ACCESS },
+    refused: {
+      value: { status: 200, body: { ok: false, error: "invalid_refresh_token" } },
+      doc: ACCESS,
+    },
   },
   identity: {
     value: { source: "token_response", expect: { id: "slack-account-7" } },
-    doc: "https://docs.slack.dev/tools/node-slack-sdk/reference/oauth/interfaces/OAuthV2Response (authed_user.id)",
+    doc:
+      "https://docs.slack.dev/tools/node-slack-sdk/reference/oauth/interfaces/OAuthV2Response (authed_user.id)",
   },
   revoke: {
     value: {

@@ -5,6 +5,16 @@ const REFRESH = "https://dev.twitch.tv/docs/authentication/refresh-tokens/";
 
 export const twitch: ProviderFixture = {
   name: "twitch",
+  endpoints: {
+    value: {
+      authorize: "https://id.twitch.tv/oauth2/authorize",
+      token: "https://id.twitch.tv/oauth2/token",
+      userinfo: "https://api.twitch.tv/helix/users",
+      revoke: "https://id.twitch.tv/oauth2/revoke",
+    },
+    doc:
+      "dev.twitch.tv/docs/authentication/getting-tokens-oauth/ + twurple packages/api-call/src/helpers/url.ts (id.twitch.tv/oauth2/*)",
+  },
   authorize: {
     scope: { value: "user:read:email", doc: `${CODE} (scope is required)` },
     pkce: { value: "accepted", doc: `${CODE} (no PKCE; none sent)` },
@@ -40,7 +50,10 @@ export const twitch: ProviderFixture = {
     },
     rotates: { value: true, doc: `${REFRESH} (refresh tokens may change: keep the new one)` },
     refused: {
-      value: { status: 400, body: { error: "Bad Request", status: 400, message: "Invalid refresh token" } },
+      value: {
+        status: 400,
+        body: { error: "Bad Request", status: 400, message: "Invalid refresh token" },
+      },
       doc: REFRESH,
     },
   },
@@ -51,7 +64,12 @@ export const twitch: ProviderFixture = {
       answer: (id) => ({
         data: [{ id, login: "twitchy", display_name: "Twitchy", email: "tw@example.com" }],
       }),
-      expect: { id: "twitch-account-7", login: "twitchy", email: "tw@example.com", name: "Twitchy" },
+      expect: {
+        id: "twitch-account-7",
+        login: "twitchy",
+        email: "tw@example.com",
+        name: "Twitchy",
+      },
     },
     doc: "https://dev.twitch.tv/docs/api/reference/#get-users",
   },
