@@ -4,6 +4,8 @@
 // the refresh binding (issue 9) change these steps: adapt this file, not the fixtures.
 
 import assert from "node:assert/strict";
+import { MemoryKeychain } from "../../cli/keychain/memory.ts";
+import { main, type MainDeps } from "../../cli/main.ts";
 import { openSealedJson } from "../../shared/seal.ts";
 import type { SealedTokenPayload } from "../../shared/wire.ts";
 import { CookieJar } from "../fixtures/cookie_jar.ts";
@@ -80,4 +82,62 @@ export async function serverRefresh(
     code: body.code,
     transient: body.transient,
   };
+}
+
+/** Outcome of {@linkcode cliPath}: the CLI's JSON answers at each step. */
+export interface CliPathResult {
+  claim: { code: number; json: Json };
+  refreshed: { code: number; json: Json };
+  refused: { code: number; json: Json };
+}
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+/**
+ * The agent's side through the real CLI code (in process, `main()` with injected clock, fetch
+ * and memory keychain): `login start`, the person's approval, `login claim`, then
+ * `token refresh` (through the server), then — after `refuse()` made the provider drop the
+ * grant — `token refresh` again, which must answer needs_login with the fix.
+ */
+export async function cliPath(
+  server: TestServer,
+  provider: string,
+  refuse: () => void,
+): Promise<CliPathResult> {
+  const stateDir = await Deno.makeTempDir({ prefix: "clawauth-conformance-" });
+  const keychain = new MemoryKeychain();
+  let now = Date.now();
+  const out: string[] = [];
+  const deps: MainDeps = {
+    env: { CLAWAUTH_STATE_DIR: stateDir, CLAWAUTH_SERVER_URL: BASE_URL },
+    stdout: (text) => out.push(text),
+    stderr: () => {},
+    stdin: new ReadableStream({ start: (c) => c.close() }),
+    isTerminal: false,
+    now: () => now,
+    sleep: () => Promise.resolve(),
+    fetch: server.fetch,
+    keychain: () => Promise.resolve(keychain),
+  };
+  const run = async (argv: string[]) => {
+    out.length = 0;
+    const code = await main([...argv, "--json"], deps);
+    return { code, json: JSON.parse(out.join("")) as Json };
+  };
+  try {
+    const start = await run(["login", "start", provider]);
+    assert.equal(start.code, 0, JSON.stringify(start.json));
+    const end = await browse(server, start.json.shortAuthUrl);
+    assert.equal(end.status, 200, `${provider}: callback answered ${end.status}`);
+    const claim = await run(["login", "claim", start.json.sessionId]);
+    now += 30 * 86_400_000;
+    const refreshed = await run(["token", "refresh", provider]);
+    refuse();
+    now += 30 * 86_400_000;
+    const refused = await run(["token", "refresh", provider]);
+    return { claim, refreshed, refused };
+  } finally {
+    await Deno.remove(stateDir, { recursive: true }).catch(() => {});
+  }
 }

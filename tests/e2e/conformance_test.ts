@@ -22,7 +22,7 @@ import { providerEnvNames, resolveProviderSettings } from "../../providers/setti
 import { tokenRequest } from "../../providers/token_request.ts";
 import { startProviderStandin } from "../fixtures/provider_standin.ts";
 import { BASE_URL, startTestServer } from "../server/_harness.ts";
-import { serverLogin, serverRefresh } from "./_conformance_server.ts";
+import { cliPath, serverLogin, serverRefresh } from "./_conformance_server.ts";
 import { FIXTURES } from "./conformance/_all.ts";
 
 const registry = createRegistry();
@@ -158,6 +158,15 @@ Deno.test("conformance: every builtin provider, as its documentation says it beh
         } else {
           assert.ok(revoked.ok, `${name}: ${JSON.stringify(revoked)}`);
         }
+
+        // The CLI: claim, a refresh through the server, and a refused refresh → needs_login.
+        const cli = await cliPath(server, name, () => standin.revokeAll(name));
+        assert.equal(cli.claim.code, 0, JSON.stringify(cli.claim.json));
+        assert.equal(cli.refreshed.code, 0, JSON.stringify(cli.refreshed.json));
+        assert.equal(cli.refreshed.json.refresh, "refreshed");
+        assert.notEqual(cli.refused.code, 0);
+        assert.equal(cli.refused.json.error.code, "needs_login", JSON.stringify(cli.refused.json));
+        assert.match(cli.refused.json.error.message, /clawauth login start/);
 
         assert.deepEqual(standin.violations(name), []);
       });
