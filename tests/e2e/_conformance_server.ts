@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { MemoryKeychain } from "../../cli/keychain/memory.ts";
 import { main, type MainDeps } from "../../cli/main.ts";
+import { CredentialStore } from "../../cli/store/credentials.ts";
+import { resolveStatePaths } from "../../cli/store/paths.ts";
 import { openSealedJson } from "../../shared/seal.ts";
 import type { SealedTokenPayload } from "../../shared/wire.ts";
 import { CookieJar } from "../fixtures/cookie_jar.ts";
@@ -88,6 +90,8 @@ export async function serverRefresh(
 export interface CliPathResult {
   claim: { code: number; json: Json };
   refreshed: { code: number; json: Json };
+  /** The stored refresh token after the claim and after the refresh. */
+  storedRefreshTokens: [string | undefined, string | undefined];
   refused: { code: number; json: Json };
 }
 
@@ -131,12 +135,22 @@ export async function cliPath(
     const end = await browse(server, start.json.shortAuthUrl);
     assert.equal(end.status, 200, `${provider}: callback answered ${end.status}`);
     const claim = await run(["login", "claim", start.json.sessionId]);
+    const paths = resolveStatePaths(deps.env);
+    const store = new CredentialStore({
+      keychain,
+      stateDir: paths.stateDir,
+      keychainService: paths.keychainService,
+      now: () => now,
+    });
+    const stored = async () => (await store.load(`${provider}:default`))?.secret.refresh_token;
+    const beforeRefresh = await stored();
     now += 30 * 86_400_000;
     const refreshed = await run(["token", "refresh", provider]);
+    const afterRefresh = await stored();
     refuse();
     now += 30 * 86_400_000;
     const refused = await run(["token", "refresh", provider]);
-    return { claim, refreshed, refused };
+    return { claim, refreshed, refused, storedRefreshTokens: [beforeRefresh, afterRefresh] };
   } finally {
     await Deno.remove(stateDir, { recursive: true }).catch(() => {});
   }

@@ -164,6 +164,10 @@ Deno.test("conformance: every builtin provider, as its documentation says it beh
         assert.equal(cli.claim.code, 0, JSON.stringify(cli.claim.json));
         assert.equal(cli.refreshed.code, 0, JSON.stringify(cli.refreshed.json));
         assert.equal(cli.refreshed.json.refresh, "refreshed");
+        const [storedBefore, storedAfter] = cli.storedRefreshTokens;
+        assert.ok(storedBefore?.startsWith("rt-"));
+        if (fixture.token.rotates.value) assert.notEqual(storedAfter, storedBefore);
+        else assert.equal(storedAfter, storedBefore, "the stored refresh token is kept");
         assert.notEqual(cli.refused.code, 0);
         assert.equal(cli.refused.json.error.code, "needs_login", JSON.stringify(cli.refused.json));
         assert.match(cli.refused.json.error.message, /clawauth login start/);
