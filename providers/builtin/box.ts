@@ -44,14 +44,16 @@ export const box: ProviderSpec = {
     "Scopes are configured on the app; the optional `scope` parameter can only narrow them. Unconfirmed: PKCE support (not sent).",
   sources: {
     endpoints:
-      "box/box-typescript-sdk-gen src/box/oauth.ts (account.box.com/api/oauth2/authorize, api.box.com/oauth2/token) + developer.box.com guides",
+      "box/box-typescript-sdk-gen src/box/oauth.generated.ts (getAuthorizeUrl: account.box.com/api/oauth2/authorize) + developer.box.com/reference/post-oauth2-token/",
     clientAuth:
-      "developer.box.com/reference/post-oauth2-token/: client_id + client_secret form fields",
+      "box/box-typescript-sdk-gen src/box/oauth.generated.ts getTokensAuthorizationCodeGrant: clientId + clientSecret in the request",
     refresh:
       "developer.box.com/guides/authentication/tokens/refresh: single-use refresh tokens, 60 days",
+    pkce:
+      "box/box-typescript-sdk-gen src/box/oauth.generated.ts getAuthorizeUrl: no PKCE parameters",
     identity: "developer.box.com/reference/get-users-me/ (id, login, name)",
     revoke:
-      "developer.box.com/reference/post-oauth2-revoke/ (client_id, client_secret, token; revoking the access token revokes the refresh token)",
+      "box/box-typescript-sdk-gen src/box/oauth.generated.ts revokeToken (clientId, clientSecret, token = the access token) + developer.box.com/reference/post-oauth2-revoke/",
     errors: "developer.box.com/reference/post-oauth2-token/: 400 invalid_grant",
     consent: "none documented",
   },

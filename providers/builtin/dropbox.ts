@@ -50,12 +50,13 @@ export const dropbox: ProviderSpec = {
     "Refresh tokens only with token_access_type=offline. The token response names the account (account_id); users/get_current_account is a POST with no body, so it is not used for identity.",
   sources: {
     endpoints:
-      "dropbox/dropbox-sdk-js src/constants.js (www.dropbox.com/oauth2/authorize, api.dropboxapi.com/oauth2/token) + HTTP docs #oauth2-authorize",
+      "dropbox/dropbox-sdk-js src/auth.js (OAuth2AuthorizationUrl, OAuth2TokenUrl from src/utils.js) + HTTP docs #oauth2-authorize, #oauth2-token",
     clientAuth:
       "www.dropbox.com/developers/documentation/http/documentation#oauth2-token: Basic app key:secret accepted",
-    pkce: "dropbox/dropbox-sdk-js src/auth.js getAuthenticationUrl(usePKCE) S256",
+    pkce:
+      "dropbox/dropbox-sdk-js src/auth.js getAuthenticationUrl(usePKCE): code_challenge_method=S256",
     refresh:
-      "dropbox.tech/developers/using-oauth-2-0-with-offline-access: token_access_type=offline; the refresh answer carries access_token + expires_in only",
+      "dropbox.tech/developers/using-oauth-2-0-with-offline-access (token_access_type=offline) + dropbox/dropbox-sdk-js src/auth.js refreshAccessToken (reads access_token + expires_in only)",
     identity: "HTTP docs #oauth2-token: the token response has account_id (and uid)",
     consent: "HTTP docs #oauth2-authorize: force_reapprove=true",
     revoke:
