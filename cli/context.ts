@@ -18,6 +18,8 @@ export interface CliContext {
   stdin: ReadableStream<Uint8Array>;
   /** True when stderr is a terminal (progress display). */
   isTerminal: boolean;
+  /** Set when stdin is a terminal: switches its echo off for a hidden prompt (`token setup-token`). */
+  stdinTerminal?: { setRaw(raw: boolean): void };
   /** Epoch milliseconds. */
   now: () => number;
   /** Waits `ms` (injected so tests can advance time). */

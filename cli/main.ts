@@ -39,6 +39,8 @@ Tokens:
   token get [provider]       a valid access token (refreshed when about to expire)
   token env [provider]       export lines, safe to eval
   token status|refresh|rm|order|paste   manage stored credentials
+  token setup-token anthropic   store a Claude setup-token (hidden prompt)
+  token import openclaw|codex   import OpenClaw / Codex CLI credentials
 
 Information:
   providers                  providers the server supports
@@ -67,6 +69,8 @@ const local = () => import("./commands/login_local.ts");
 const providers = () => import("./commands/providers.ts");
 const explain = () => import("./commands/explain.ts");
 const docs = () => import("./commands/docs.ts");
+const setupToken = () => import("./commands/token_setup.ts");
+const tokenImport = () => import("./commands/token_import.ts");
 
 /** Every command, by its words. */
 const ROUTES: Record<string, Route> = {
@@ -130,6 +134,14 @@ const ROUTES: Record<string, Route> = {
     run: async () => (await manage()).runTokenPaste,
     usage: async () => (await manage()).TOKEN_PASTE_USAGE,
   },
+  "token setup-token": {
+    run: async () => (await setupToken()).runTokenSetupToken,
+    usage: async () => (await setupToken()).TOKEN_SETUP_TOKEN_USAGE,
+  },
+  "token import": {
+    run: async () => (await tokenImport()).runTokenImport,
+    usage: async () => (await tokenImport()).TOKEN_IMPORT_USAGE,
+  },
   "providers": {
     run: async () => (await providers()).runProviders,
     usage: async () => (await providers()).PROVIDERS_USAGE,
@@ -157,6 +169,8 @@ export interface MainDeps {
   stderr: (text: string) => void;
   stdin: ReadableStream<Uint8Array>;
   isTerminal: boolean;
+  /** Present when stdin is a terminal (hidden prompts). */
+  stdinTerminal?: { setRaw(raw: boolean): void };
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   fetch: typeof fetch;
@@ -258,6 +272,7 @@ export function buildContext(deps: MainDeps, json: boolean, serverFlag?: string)
     stderr: deps.stderr,
     stdin: deps.stdin,
     isTerminal: deps.isTerminal,
+    stdinTerminal: deps.stdinTerminal,
     now: deps.now,
     sleep: deps.sleep,
     fetch: deps.fetch,
@@ -288,6 +303,9 @@ export function processDeps(): MainDeps {
     stderr: (text) => writeAll(Deno.stderr, text),
     stdin: Deno.stdin.readable,
     isTerminal: Deno.stderr.isTerminal(),
+    stdinTerminal: Deno.stdin.isTerminal()
+      ? { setRaw: (raw: boolean) => Deno.stdin.setRaw(raw) }
+      : undefined,
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     fetch: globalThis.fetch,

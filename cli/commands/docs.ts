@@ -111,6 +111,10 @@ export async function docsText(): Promise<string> {
     import("./providers.ts"),
     import("./explain.ts"),
   ]);
+  const [setupToken, tokenImport] = await Promise.all([
+    import("./token_setup.ts"),
+    import("./token_import.ts"),
+  ]);
   const usages = [
     login.LOGIN_START_USAGE,
     login.LOGIN_STATUS_USAGE,
@@ -127,6 +131,8 @@ export async function docsText(): Promise<string> {
     manage.TOKEN_RM_USAGE,
     manage.TOKEN_ORDER_USAGE,
     manage.TOKEN_PASTE_USAGE,
+    setupToken.TOKEN_SETUP_TOKEN_USAGE,
+    tokenImport.TOKEN_IMPORT_USAGE,
     providers.PROVIDERS_USAGE,
     explain.EXPLAIN_USAGE,
     DOCS_USAGE,
