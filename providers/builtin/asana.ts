@@ -41,9 +41,12 @@ export const asana: ProviderSpec = {
   notes:
     "Granular scopes (e.g. `users:read`) and full-permission apps are mutually exclusive, so no scope is sent by default; pass --scope for a granular-scope app.",
   sources: {
-    endpoints: "developers.asana.com/docs/oauth (oauth_authorize, oauth_token, oauth_revoke)",
-    clientAuth: "developers.asana.com/docs/oauth: client_id + client_secret form parameters",
-    pkce: "developers.asana.com/docs/oauth: code_challenge_method S256",
+    endpoints:
+      "developers.asana.com/docs/oauth quick reference (GET /-/oauth_authorize, POST /-/oauth_token, POST /-/oauth_revoke)",
+    clientAuth:
+      "developers.asana.com/docs/oauth: client_id + client_secret in a form-encoded body (JSON is not accepted)",
+    pkce:
+      "unconfirmed: believed supported (S256); developers.asana.com/docs/oauth quick reference does not say",
     refresh:
       "developers.asana.com/docs/oauth: the refresh_token grant returns a new access token only",
     revoke:

@@ -21,7 +21,7 @@ export const trello: ProviderSpec = {
   errorShape: {
     invalidGrant: ["refresh_token is invalid"],
     example:
-      'HTTP 403 {"error":"unauthorized_client","error_description":"refresh_token is invalid"}',
+      'HTTP 403 {"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}',
   },
   refresh: {
     supported: true,
@@ -33,6 +33,7 @@ export const trello: ProviderSpec = {
     "https://developer.atlassian.com/cloud/trello/guides/rest-api/oauth-2-confidential-client-usage/",
     "https://developer.atlassian.com/cloud/trello/guides/rest-api/oauth-2-getting-started/",
     "https://developer.atlassian.com/cloud/confluence/oauth-2-3lo-apps/",
+    "https://developer.atlassian.com/cloud/oauth/getting-started/refresh-tokens",
   ],
   userinfoUrl: "https://api.trello.com/1/members/me",
   identity: { source: "userinfo", id: "id", login: "username", email: "email", name: "fullName" },
@@ -51,9 +52,9 @@ export const trello: ProviderSpec = {
       "removed: not in Trello's OAuth 2.0 pages (the confidential-client page says site fields can be ignored); unconfirmed either way",
     consent: "developer.atlassian.com/cloud/confluence/oauth-2-3lo-apps/: prompt=consent",
     refresh:
-      "developer.atlassian.com/cloud/trello/guides/rest-api/oauth-2-getting-started/ (limited lifetimes, refresh) + 3LO rotating refresh tokens",
+      "developer.atlassian.com/cloud/oauth/getting-started/refresh-tokens (rotating refresh tokens, offline_access) + Trello oauth-2-getting-started",
     errors:
-      "developer.atlassian.com/cloud/confluence/oauth-2-3lo-apps/ (403 unauthorized_client 'refresh_token is invalid'); unconfirmed for Trello",
+      "developer.atlassian.com/cloud/oauth/getting-started/refresh-tokens (403 invalid_grant 'Unknown or invalid refresh token.'; older answers: unauthorized_client 'refresh_token is invalid'); unconfirmed for Trello",
     identity:
       "developer.atlassian.com/cloud/trello/rest/api-group-members (members/me: id, username, fullName, email); unconfirmed with OAuth 2.0 tokens",
     revoke: "none documented for 3LO",

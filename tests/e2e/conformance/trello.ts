@@ -39,9 +39,10 @@ export const trello: ProviderFixture = {
     refused: {
       value: {
         status: 403,
-        body: { error: "unauthorized_client", error_description: "refresh_token is invalid" },
+        body: { error: "invalid_grant", error_description: "Unknown or invalid refresh token." },
       },
-      doc: `${THREE_LO} (unconfirmed for Trello)`,
+      doc:
+        "https://developer.atlassian.com/cloud/oauth/getting-started/refresh-tokens (unconfirmed for Trello)",
     },
   },
   identity: {
