@@ -38,7 +38,8 @@ export const figma: ProviderSpec = {
   sources: {
     endpoints:
       "developers.figma.com/docs/rest-api/authentication/ (www.figma.com/oauth, api.figma.com/v1/oauth/token, /v1/oauth/refresh)",
-    clientAuth: "developers.figma.com/docs/rest-api/authentication/: HTTP Basic client credentials",
+    clientAuth:
+      "developers.figma.com/docs/rest-api/authentication/ (HTTP Basic client credentials on api.figma.com/v1/oauth/*); unconfirmed in a readable excerpt",
     refresh:
       "developers.figma.com/docs/rest-api/authentication/: the refresh answer has access_token + expires_in only",
     scopes: "developers.figma.com/docs/rest-api/scopes/ (current_user:read)",
