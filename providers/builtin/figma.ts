@@ -41,7 +41,7 @@ export const figma: ProviderSpec = {
     clientAuth:
       "developers.figma.com/docs/rest-api/authentication/ (HTTP Basic client credentials on api.figma.com/v1/oauth/*); unconfirmed in a readable excerpt",
     refresh:
-      "developers.figma.com/docs/rest-api/authentication/: the refresh answer has access_token + expires_in only",
+      "developers.figma.com/docs/rest-api/authentication/ + arcticjs.dev/providers/figma: the refresh answer has access_token + expires_in only",
     scopes: "developers.figma.com/docs/rest-api/scopes/ (current_user:read)",
     identity: "developers.figma.com/docs/rest-api/users-endpoints/ (GET /v1/me: id, handle, email)",
     revoke: "unconfirmed: none documented",
