@@ -42,6 +42,11 @@ Tokens:
   token setup-token anthropic   store a Claude setup-token (hidden prompt)
   token import openclaw|codex   import OpenClaw / Codex CLI credentials
 
+Agent access (the token never reaches the agent):
+  exec <provider> -- <cmd>   run one command with the token in its environment only
+  api <provider> <path>      authenticated API request; prints the response body
+  mcp                        MCP server over stdio (tools for the whole flow)
+
 Information:
   providers                  providers the server supports
   explain                    what clawauth does; the security model
@@ -69,6 +74,9 @@ const local = () => import("./commands/login_local.ts");
 const providers = () => import("./commands/providers.ts");
 const explain = () => import("./commands/explain.ts");
 const docs = () => import("./commands/docs.ts");
+const exec = () => import("./commands/exec.ts");
+const api = () => import("./commands/api.ts");
+const mcp = () => import("./commands/mcp.ts");
 const setupToken = () => import("./commands/token_setup.ts");
 const tokenImport = () => import("./commands/token_import.ts");
 
@@ -154,6 +162,18 @@ const ROUTES: Record<string, Route> = {
     run: async () => (await docs()).runDocs,
     usage: async () => (await docs()).DOCS_USAGE,
   },
+  "exec": {
+    run: async () => (await exec()).runExec,
+    usage: async () => (await exec()).EXEC_USAGE,
+  },
+  "api": {
+    run: async () => (await api()).runApi,
+    usage: async () => (await api()).API_USAGE,
+  },
+  "mcp": {
+    run: async () => (await mcp()).runMcp,
+    usage: async () => (await mcp()).MCP_USAGE,
+  },
 };
 
 /** Command groups: the words that need a subcommand, and their usage. */
@@ -169,6 +189,8 @@ export interface MainDeps {
   stderr: (text: string) => void;
   stdin: ReadableStream<Uint8Array>;
   isTerminal: boolean;
+  /** stdout is a terminal (default false). */
+  stdoutIsTerminal?: boolean;
   /** Present when stdin is a terminal (hidden prompts). */
   stdinTerminal?: { setRaw(raw: boolean): void };
   now: () => number;
@@ -207,7 +229,7 @@ function findRoute(words: string[]): { key: string; route?: Route; rest: string[
         ? `unknown option ${JSON.stringify(first)}; run \`clawauth --help\``
         : `unknown command ${
           JSON.stringify(first)
-        }; commands: login, sessions, session-rm, token, providers, explain, docs (run \`clawauth --help\`)`,
+        }; commands: login, sessions, session-rm, token, exec, api, mcp, providers, explain, docs (run \`clawauth --help\`)`,
     );
   }
   return { key: first, route, rest: words.slice(1) };
@@ -246,7 +268,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
         result = await run(rest, ctx);
       }
     }
-    deps.stdout(renderResult(result, json));
+    if (!result.printed) deps.stdout(renderResult(result, json));
     return result.exitCode ?? 0;
   } catch (error) {
     const rendered = renderError(error, json);
@@ -272,6 +294,7 @@ export function buildContext(deps: MainDeps, json: boolean, serverFlag?: string)
     stderr: deps.stderr,
     stdin: deps.stdin,
     isTerminal: deps.isTerminal,
+    stdoutIsTerminal: deps.stdoutIsTerminal ?? false,
     stdinTerminal: deps.stdinTerminal,
     now: deps.now,
     sleep: deps.sleep,
@@ -303,6 +326,7 @@ export function processDeps(): MainDeps {
     stderr: (text) => writeAll(Deno.stderr, text),
     stdin: Deno.stdin.readable,
     isTerminal: Deno.stderr.isTerminal(),
+    stdoutIsTerminal: Deno.stdout.isTerminal(),
     stdinTerminal: Deno.stdin.isTerminal()
       ? { setRaw: (raw: boolean) => Deno.stdin.setRaw(raw) }
       : undefined,
