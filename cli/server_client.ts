@@ -31,6 +31,9 @@ const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 const KNOWN_CODES = new Set<string>(Object.values(ERROR_CODES));
 
 /** Options of {@linkcode createServerClient}. */
+/** `KXRT-4MPQ`: RFC 8628 §6.1 alphabet, as the server makes them. */
+export const CONFIRMATION_CODE_PATTERN = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
+
 export interface ServerClientOptions {
   serverUrl: string;
   fetch: typeof fetch;
@@ -144,7 +147,7 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
           : `cannot reach the clawauth server at ${serverUrl} (${route}): ${
             quoteServerText(cause instanceof Error ? cause.message : cause)
           }`,
-        { status: 0, cause, details: { transient: true } },
+        { status: 0, cause, details: { transient: true, serverUrl } },
       );
     }
     const text = await response.text().catch(() => "");
@@ -224,6 +227,24 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
         { status, details },
       );
     }
+    if (serverCode === ERROR_CODES.PROVIDER_NOT_CONFIGURED) {
+      // Retrying cannot help until the operator changes the server's settings.
+      const missing = Array.isArray(record.missing)
+        ? record.missing.filter((m): m is string => typeof m === "string").map(quoteServerText)
+        : [];
+      if (missing.length > 0) {
+        details.missing = missing;
+        details.fix = `the server's operator sets ${missing.join(" and ")} and restarts it`;
+      }
+      return new ClawauthError(
+        serverCode,
+        `the server cannot serve ${route} (HTTP ${status})${said}`,
+        {
+          status,
+          details,
+        },
+      );
+    }
     if (status >= 500) {
       // Even a misconfigured server may be fixed and restarted while a caller backs off.
       details.transient = true;
@@ -299,13 +320,27 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       if (typeof expiresIn !== "number" || !Number.isFinite(expiresIn) || expiresIn <= 0) {
         throw invalidResponse("/init", "expiresIn is not a positive number");
       }
-      return {
+      const result: InitResponse = {
         sessionId,
         provider: payload.provider,
         authUrl,
         shortAuthUrl: typeof shortAuthUrl === "string" ? shortAuthUrl : authUrl,
         expiresIn,
       };
+      // Newer servers only; a malformed value is dropped rather than shown to a person.
+      const { confirmationCode, pollIntervalSeconds } = body;
+      if (
+        typeof confirmationCode === "string" && CONFIRMATION_CODE_PATTERN.test(confirmationCode)
+      ) {
+        result.confirmationCode = confirmationCode;
+      }
+      if (
+        typeof pollIntervalSeconds === "number" && Number.isInteger(pollIntervalSeconds) &&
+        pollIntervalSeconds >= 1 && pollIntervalSeconds <= 60
+      ) {
+        result.pollIntervalSeconds = pollIntervalSeconds;
+      }
+      return result;
     },
 
     async status(sessionId: string, signSecretKey: Uint8Array): Promise<StatusResponse> {

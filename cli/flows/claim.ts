@@ -6,9 +6,13 @@
  * 2. claim with the session's signing key; open the blob with its box key;
  * 3. trust nothing the server sent: the provider sealed inside the blob must be the local
  *    session's (else `provider_mismatch`, nothing stored);
- * 4. store under the profile's lock; if storing fails anyway, write the decrypted token to a
+ * 4. never replace another account: when the profile holds an account with another stable id
+ *    (the sealed identity, else the id_token's `sub`), the token is stored under a free
+ *    profile name instead and the claim fails with `account_mismatch` naming both accounts
+ *    and the fix (`--profile <name>` or `--replace`); the stored account stays untouched;
+ * 5. store under the profile's lock; if storing fails anyway, write the decrypted token to a
  *    0600 recovery file and name it in the error;
- * 5. remove the session's key material (also when the server answered with an error).
+ * 6. remove the session's key material (also when the server answered with an error).
  */
 import { decodeBase64 } from "../../shared/base64.ts";
 import { ClawauthError, ERROR_CODES, isClawauthError } from "../../shared/errors.ts";
@@ -25,10 +29,19 @@ import {
 } from "../store/credentials.ts";
 import { writeRecoveryFile } from "../store/recovery.ts";
 import {
+  checkProfileAccount,
+  type ClaimedIdentity,
+  describeIdentity,
+  parseSealedIdentity,
+  type ProfileCheck,
+} from "./claim_identity.ts";
+import {
   loadSession,
+  readClaimTombstone,
   removeSession,
   type SessionMaterial,
   type SessionStoreContext,
+  writeClaimTombstone,
 } from "../store/sessions_index.ts";
 
 /** Time limit for taking the profile lock while storing a claimed token. */
@@ -53,6 +66,8 @@ export interface ClaimOptions {
   reveal: boolean;
   /** `claim` (login claim) or `wait` (login wait): the `action` field of the output. */
   action?: "claim" | "wait";
+  /** Store into the profile even when it holds another account. */
+  replace?: boolean;
 }
 
 /** Loads a local login session's keys; `session_not_found` when this machine has none. */
@@ -60,6 +75,7 @@ export async function loadLoginSession(
   ctx: CliContext,
   sessionId: string,
   keychain?: Keychain,
+  quiet = false,
 ): Promise<LoadedSession> {
   const store: SessionStoreContext = {
     keychain: keychain ?? await ctx.keychain(),
@@ -68,6 +84,28 @@ export async function loadLoginSession(
   };
   const material = await loadSession(store, sessionId);
   if (material === null) {
+    const claimed = await readClaimTombstone(ctx.stateDir, sessionId);
+    if (claimed !== null) {
+      const [provider, name] = [
+        claimed.provider,
+        claimed.profile.slice(claimed.provider.length + 1),
+      ];
+      const fix = `clawauth token get ${provider}${name === "default" ? "" : ` --profile ${name}`}`;
+      throw new ClawauthError(
+        ERROR_CODES.ALREADY_CLAIMED,
+        `login session ${sessionId} was already claimed on this machine (${claimed.claimedAt}), stored as ${claimed.profile}; use it: ${fix}`,
+        {
+          details: {
+            sessionId,
+            provider,
+            profile: claimed.profile,
+            claimedAt: claimed.claimedAt,
+            fix,
+            transient: false,
+          },
+        },
+      );
+    }
     throw new ClawauthError(
       ERROR_CODES.SESSION_NOT_FOUND,
       `no local login session ${sessionId} on this machine (state dir ${ctx.stateDir}, keychain service ${ctx.sessionKeychainService}); ` +
@@ -89,6 +127,11 @@ export async function loadLoginSession(
       ERROR_CODES.STORAGE_FAILED,
       `the key material of login session ${sessionId} is corrupt; remove it with \`clawauth session-rm ${sessionId}\` and start a new login`,
       { details: { sessionId } },
+    );
+  }
+  if (material.server !== undefined && material.server !== ctx.serverUrl && !quiet) {
+    ctx.stderr(
+      `clawauth: notice: login session ${sessionId} lives on ${material.server} (the server it was started on), not on the configured ${ctx.serverUrl}; asking ${material.server}\n`,
     );
   }
   return {
@@ -193,18 +236,25 @@ export async function claimLoginSession(
   if (answer.status === "error") {
     // The server deleted the failed session; its keys are useless now.
     await removeQuietly(ctx, session);
-    return {
-      data: {
-        ...base,
-        status: "error",
-        tokenData: null,
-        storedInKeychain: false,
-        error: answer.error,
+    const fix = `clawauth login start ${provider}${
+      profile === "default" ? "" : ` --profile ${profile}`
+    }`;
+    throw new ClawauthError(
+      ERROR_CODES.SESSION_FAILED,
+      `the ${provider} login of session ${sessionId} failed: ${answer.error}; nothing was stored. Start a new login: ${fix}`,
+      {
+        details: {
+          sessionId,
+          provider,
+          profile: profileId,
+          status: "error",
+          reason: answer.error,
+          storedInKeychain: false,
+          fix,
+          transient: false,
+        },
       },
-      human: `Status: error (${provider}): ${answer.error}\n` +
-        `Nothing was stored. Start a new login: clawauth login start ${provider}`,
-      exitCode: 1,
-    };
+    );
   }
 
   // From here on the server has forgotten the session: the token exists only in memory.
@@ -259,18 +309,39 @@ export async function claimLoginSession(
   }
 
   const now = ctx.now();
+  const account = accountFromTokenData(tokenData);
+  const identity: ClaimedIdentity | undefined = parseSealedIdentity(payload.identity);
+  const receivedId = identity?.id ?? account?.id;
   let storedAccount: Record<string, unknown> | undefined;
+  let check: ProfileCheck = {};
+  let targetId = profileId;
   try {
-    await withLock(lockPathFor(ctx.stateDir, profileId), async () => {
+    check = await checkProfileAccount(ctx.stateDir, {
+      provider,
+      profile,
+      receivedId,
+      receivedLabel: identity?.login ?? identity?.email ?? account?.email,
+      replace: options.replace === true,
+    });
+    if (check.conflict) targetId = `${provider}:${check.conflict.storedAs}`;
+    await withLock(lockPathFor(ctx.stateDir, targetId), async () => {
+      const before = (await credentials.list(provider)).find((m) => m.id === targetId);
       const record = await credentials.save({
-        id: profileId,
+        id: targetId,
         type: "oauth",
         origin: "delegated",
         server: session.serverUrl,
-        account: accountFromTokenData(tokenData),
+        account,
+        identity: identity ?? null,
         secret: secretFromTokenData(provider, tokenData, now),
       });
       storedAccount = record.meta.account;
+      const moved = before?.keychainBackend;
+      if (moved !== undefined && moved !== record.meta.keychainBackend) {
+        ctx.stderr(
+          `clawauth: notice: ${targetId} was stored in the ${moved} keychain, which this run cannot reach; the new token is stored in the ${record.meta.keychainBackend} keychain and ${targetId} is read from there from now on\n`,
+        );
+      }
     }, { timeoutMs: STORE_LOCK_TIMEOUT_MS, now: ctx.now });
   } catch (error) {
     const saved = await recover(ctx, { provider, profile, tokenData });
@@ -288,7 +359,42 @@ export async function claimLoginSession(
       },
     );
   }
+  try {
+    await writeClaimTombstone(ctx.stateDir, {
+      sessionId,
+      provider,
+      profile: targetId,
+      claimedAt: new Date(now).toISOString(),
+    }, now);
+  } catch {
+    // Only a second claim's message depends on it.
+  }
   await removeQuietly(ctx, session);
+
+  if (check.conflict) {
+    const held = check.conflict.meta.identity ?? check.conflict.meta.account ?? {};
+    const heldText = describeIdentity(held);
+    const receivedText = describeIdentity(identity ?? account ?? { id: receivedId });
+    const storedAs = check.conflict.storedAs;
+    throw new ClawauthError(
+      ERROR_CODES.ACCOUNT_MISMATCH,
+      `profile ${profileId} holds the ${provider} account ${heldText}, but this login is for ` +
+        `${receivedText}: ${profileId} was NOT changed. The new account was stored as ` +
+        `${provider}:${storedAs} (use it with \`clawauth token get ${provider} --profile ${storedAs}\`). ` +
+        `Next time, pick the profile at claim time (\`clawauth login claim <sessionId> --profile <name>\`) ` +
+        `or replace the stored account on purpose (\`clawauth login claim <sessionId> --replace\`).`,
+      {
+        details: {
+          sessionId,
+          profile: profileId,
+          storedAs: `${provider}:${storedAs}`,
+          fix: `clawauth token get ${provider} --profile ${storedAs}`,
+          storedAccount: held,
+          receivedAccount: identity ?? account ?? { id: receivedId },
+        },
+      },
+    );
+  }
 
   const shown = options.reveal ? tokenData : maskTokenData(tokenData) as Record<string, unknown>;
   const hasRefresh = typeof tokenData.refresh_token === "string" ||
@@ -298,11 +404,15 @@ export async function claimLoginSession(
     status: "completed",
     tokenData: shown,
     storedInKeychain: true,
+    identity: identity ?? null,
     error: null,
   };
-  if (storedAccount) data.account = storedAccount;
+  // `profile` names where it is stored; `identity` who the account is (never an `account`
+  // object): the server's sealed identity, else what the token response tells.
+  if (data.identity === null && storedAccount) data.identity = storedAccount;
   const human = [
     `Status: completed (${provider})`,
+    ...(identity !== undefined ? [`Account: ${describeIdentity(identity)}`] : []),
     `Token stored in the ${session.store.keychain.name} keychain: service ${ctx.keychainService}, account ${profileId}` +
     (hasRefresh ? "" : " (no refresh token: a new login is needed when it expires)"),
     `Use it: clawauth token get ${provider}${profile === "default" ? "" : ` --profile ${profile}`}`,

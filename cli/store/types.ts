@@ -68,8 +68,18 @@ export interface ProfileMeta {
   hasRefreshToken: boolean;
   /** Account identity where the provider returned one (never a secret). */
   account?: { id?: string; name?: string; email?: string };
+  /**
+   * The account as the server read it from the provider's identity endpoint at login (sealed
+   * with the token): a claim of another account into this profile is refused.
+   */
+  identity?: { id: string; login?: string; email?: string; name?: string };
   /** Server base URL a delegated token refreshes through. */
   server?: string;
+  /**
+   * Keychain backend holding the secret (`linux`, `macos`, `windows`, `file`, `memory`);
+   * absent in records written before it was recorded.
+   */
+  keychainBackend?: string;
   keychainService: string;
   keychainAccount: string;
   createdAt: number;

@@ -64,7 +64,7 @@ function demoServerEnv(serverUrl: string, port: number, upstream: OidcUpstream) 
 }
 
 function instructions(serverUrl: string, upstream: OidcUpstream): string {
-  const cli = `CLAWAUTH_SERVER_URL=${serverUrl} deno task cli`;
+  const cli = "clawauth";
   const account = DEMO_ACCOUNTS[0];
   return [
     "",
@@ -76,11 +76,16 @@ function instructions(serverUrl: string, upstream: OidcUpstream): string {
     "",
     "In another terminal, from the repository root:",
     "",
+    "  0. Put clawauth on the PATH (once; every command clawauth prints then runs as printed)",
+    "     and point it at this server:",
+    "       deno task install",
+    `       export CLAWAUTH_SERVER_URL=${serverUrl}`,
+    "",
     "  1. Start a login (as an agent would):",
     `       ${cli} login start ${PROVIDER_NAME} --json`,
     "",
-    "  2. Open the printed shortAuthUrl in a browser, sign in as",
-    `     ${account.id} / ${account.password}, and approve.`,
+    "  2. Open the printed shortAuthUrl in a browser, check the confirmation code, press",
+    `     Continue, sign in as ${account.id} / ${account.password}, and approve.`,
     "",
     "  3. Claim the token with the sessionId from step 1:",
     `       ${cli} login claim <sessionId> --json`,
@@ -89,7 +94,7 @@ function instructions(serverUrl: string, upstream: OidcUpstream): string {
     `       ${cli} token get ${PROVIDER_NAME} --json`,
     "",
     "No OS keychain on this machine (no Secret Service, e.g. a headless box or container)?",
-    "Prefix each command with CLAWAUTH_KEYCHAIN=file to keep tokens in a 0600 file instead.",
+    "Run export CLAWAUTH_KEYCHAIN=file to keep tokens in a 0600 file instead.",
     "",
     "Ctrl-C stops the server and the demo provider.",
     "",
@@ -148,7 +153,7 @@ async function main(): Promise<void> {
   }
 
   try {
-    upstream = await startOidcUpstream({ redirectUris: [`${serverUrl}/callback`] });
+    upstream = await startOidcUpstream({ redirectUris: [`${serverUrl}/callback/demo`] });
     runtime = await bootServer(demoServerEnv(serverUrl, server.addr.port, upstream));
   } catch (error) {
     console.error(`demo: cannot start: ${error instanceof Error ? error.message : error}`);

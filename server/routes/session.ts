@@ -9,13 +9,17 @@ import { Hono } from "hono";
 import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import { requireSignature } from "../middleware/require_signature.ts";
 import type { AppEnv, AppServices } from "../services.ts";
+import type { SessionRecord } from "../store.ts";
 
-function failedBody(provider: string, error: string | undefined) {
+// `error` is server-written text only (never what the browser side sent); `code` is stable.
+function failedBody(record: SessionRecord) {
   return {
     status: "error" as const,
-    provider,
-    error: error ?? "login failed",
-    code: ERROR_CODES.SESSION_FAILED,
+    provider: record.provider,
+    error: record.error ?? "login failed",
+    code: record.errorCode === ERROR_CODES.SESSION_CONTESTED
+      ? ERROR_CODES.SESSION_CONTESTED
+      : ERROR_CODES.SESSION_FAILED,
   };
 }
 
@@ -29,7 +33,7 @@ export function createSessionRoutes(services: AppServices): Hono<AppEnv> {
       function status(c) {
         const { record } = c.get("session")!;
         if (record.status === "error") {
-          return c.json(failedBody(record.provider, record.error), 400);
+          return c.json(failedBody(record), 400);
         }
         return c.json({ status: record.status, provider: record.provider });
       },
@@ -43,7 +47,7 @@ export function createSessionRoutes(services: AppServices): Hono<AppEnv> {
         if (record.status === "pending") {
           return c.json({ status: "pending", provider: record.provider });
         }
-        if (!await store.consumeSession(entry)) {
+        if (!await store.claimSession(entry)) {
           throw new ClawauthError(
             ERROR_CODES.SESSION_NOT_FOUND,
             "session not found: it was claimed already",
@@ -51,7 +55,7 @@ export function createSessionRoutes(services: AppServices): Hono<AppEnv> {
           );
         }
         if (record.status === "error") {
-          return c.json(failedBody(record.provider, record.error), 400);
+          return c.json(failedBody(record), 400);
         }
         return c.json({ status: "completed", provider: record.provider, blob: record.blob });
       },
