@@ -1,7 +1,8 @@
 // The conformance suite's path through the real server (in process, tests/server/_harness.ts):
-// `/init`, the short link, the provider's redirect to `/callback`, the signed claim, and
-// `/refresh`. Kept apart from the provider-level assertions because the handoff (issue 8) and
-// the refresh binding (issue 9) change these steps: adapt this file, not the fixtures.
+// `/init`, the confirmation page and Continue, the provider's redirect to `/callback/{provider}`,
+// the signed claim, and `/refresh`. Kept apart from the provider-level assertions because the
+// handoff (issue 8) and the refresh binding (issue 9) change these steps: adapt this file, not
+// the fixtures.
 
 import assert from "node:assert/strict";
 import { MemoryKeychain } from "../../cli/keychain/memory.ts";
@@ -11,33 +12,34 @@ import { resolveStatePaths } from "../../cli/store/paths.ts";
 import { openSealedJson } from "../../shared/seal.ts";
 import type { SealedTokenPayload } from "../../shared/wire.ts";
 import { CookieJar } from "../fixtures/cookie_jar.ts";
+import type { InitResponse } from "../../shared/wire.ts";
 import {
   BASE_URL,
   initSession,
   newClientKeys,
+  openShortLink,
   postJson,
+  sendCallback,
   signedGet,
   type TestServer,
 } from "../server/_harness.ts";
 
-/** Plays the browser: follows redirects from `start` (app and stand-in alike), keeping cookies. */
-async function browse(server: TestServer, start: string): Promise<{ url: string; status: number }> {
-  const jar = new CookieJar();
-  let url = start;
-  for (let hop = 0; hop < 8; hop++) {
-    const headers = new Headers();
-    const cookie = jar.cookieHeader(url);
-    if (cookie) headers.set("cookie", cookie);
-    const response = await server.fetch(url, { headers, redirect: "manual" });
-    jar.storeFrom(response, url);
-    await response.body?.cancel();
-    const location = response.headers.get("location");
-    if (response.status < 300 || response.status > 399 || location === null) {
-      return { url, status: response.status };
-    }
-    url = new URL(location, url).href;
-  }
-  throw new Error(`too many redirects from ${start}`);
+/**
+ * Plays the person: opens the short link (the confirmation page), presses Continue, lets the
+ * provider's stand-in approve, and delivers its redirect to the server's callback with the
+ * browser's cookies. Returns the callback's status.
+ */
+async function approve(server: TestServer, shortAuthUrl: string): Promise<number> {
+  const cookies = new CookieJar();
+  const opened = await openShortLink(server, { shortAuthUrl } as InitResponse, cookies);
+  const approved = await fetch(opened.authorizeUrl, { redirect: "manual" });
+  await approved.body?.cancel();
+  const location = approved.headers.get("location");
+  assert.equal(approved.status, 302, `the provider refused: ${approved.status}`);
+  assert.ok(location?.startsWith(`${BASE_URL}/callback/`), `redirected to ${location}`);
+  const callback = await sendCallback(server, location!, cookies);
+  await callback.body?.cancel();
+  return callback.status;
 }
 
 /**
@@ -49,9 +51,7 @@ export async function serverLogin(
   provider: string,
 ): Promise<SealedTokenPayload> {
   const { init, keys } = await initSession(server, { provider });
-  const end = await browse(server, init.shortAuthUrl);
-  assert.ok(end.url.startsWith(`${BASE_URL}/callback`), `${provider}: ended at ${end.url}`);
-  assert.equal(end.status, 200, `${provider}: callback answered ${end.status}`);
+  assert.equal(await approve(server, init.shortAuthUrl), 200, `${provider}: callback`);
   const claim = await signedGet(server, { action: "claim", sessionId: init.sessionId, keys });
   const body = await claim.json();
   assert.equal(claim.status, 200, `${provider}: claim ${JSON.stringify(body)}`);
@@ -132,8 +132,7 @@ export async function cliPath(
   try {
     const start = await run(["login", "start", provider]);
     assert.equal(start.code, 0, JSON.stringify(start.json));
-    const end = await browse(server, start.json.shortAuthUrl);
-    assert.equal(end.status, 200, `${provider}: callback answered ${end.status}`);
+    assert.equal(await approve(server, start.json.shortAuthUrl), 200, `${provider}: callback`);
     const claim = await run(["login", "claim", start.json.sessionId]);
     const paths = resolveStatePaths(deps.env);
     const store = new CredentialStore({

@@ -7,8 +7,9 @@
 // Per provider: authorize parameters (scope, PKCE, consent, offline access) → the token request
 // (client authentication, body encoding, verifier, redirect URI) → identity → refresh (rotation
 // or not, and what the CLI keeps) → a refused refresh (invalid_grant, never transient) →
-// revocation; then the real server (in process) runs login, claim and refresh, the CLI's refresh
-// classification turns the refusal into needs_login with the fix command.
+// revocation; then the real server (in process) runs login (naming the account in the sealed
+// claim), claim and refresh, and the CLI claims (showing the identity), refreshes through the
+// server, and turns the refusal into needs_login with the fix command.
 
 import assert from "node:assert/strict";
 import { mergeRefreshedSecret } from "../../cli/flows/refresh.ts";
@@ -130,6 +131,8 @@ Deno.test("conformance: every builtin provider, as its documentation says it beh
 
         // The real server: a whole login and claim, a refresh, and a refused refresh.
         const payload = await serverLogin(server, name);
+        // The server names the account in the sealed claim, from where the provider puts it.
+        assert.deepEqual(payload.identity, expected === null ? undefined : expected.expect);
         const claimed = secretFromTokenData(name, payload.tokenData, Date.now());
         assert.ok(claimed.refresh_token?.startsWith("rt-"));
         const viaServer = await serverRefresh(server, name, claimed.refresh_token!);
@@ -162,6 +165,7 @@ Deno.test("conformance: every builtin provider, as its documentation says it beh
         // The CLI: claim, a refresh through the server, and a refused refresh → needs_login.
         const cli = await cliPath(server, name, () => standin.revokeAll(name));
         assert.equal(cli.claim.code, 0, JSON.stringify(cli.claim.json));
+        assert.deepEqual(cli.claim.json.identity, expected === null ? null : expected.expect);
         assert.equal(cli.refreshed.code, 0, JSON.stringify(cli.refreshed.json));
         assert.equal(cli.refreshed.json.refresh, "refreshed");
         const [storedBefore, storedAfter] = cli.storedRefreshTokens;
