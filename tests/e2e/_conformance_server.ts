@@ -143,11 +143,14 @@ export async function cliPath(
     });
     const stored = async () => (await store.load(`${provider}:default`))?.secret.refresh_token;
     const beforeRefresh = await stored();
+    // Both clocks move together (signed requests carry the CLI's time).
     now += 30 * 86_400_000;
+    server.clock.advance(30 * 86_400_000);
     const refreshed = await run(["token", "refresh", provider]);
     const afterRefresh = await stored();
     refuse();
     now += 30 * 86_400_000;
+    server.clock.advance(30 * 86_400_000);
     const refused = await run(["token", "refresh", provider]);
     return { claim, refreshed, refused, storedRefreshTokens: [beforeRefresh, afterRefresh] };
   } finally {
