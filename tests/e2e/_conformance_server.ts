@@ -111,7 +111,7 @@ export async function cliPath(
 ): Promise<CliPathResult> {
   const stateDir = await Deno.makeTempDir({ prefix: "clawauth-conformance-" });
   const keychain = new MemoryKeychain();
-  let now = Date.now();
+  let now = server.clock.now();
   const out: string[] = [];
   const deps: MainDeps = {
     env: { CLAWAUTH_STATE_DIR: stateDir, CLAWAUTH_SERVER_URL: BASE_URL },
