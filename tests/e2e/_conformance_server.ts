@@ -90,6 +90,8 @@ export async function serverRefresh(
 export interface CliPathResult {
   claim: { code: number; json: Json };
   refreshed: { code: number; json: Json };
+  /** `token rm --profile second` of a second login: the revocation outcome. */
+  removed: { code: number; json: Json };
   /** The stored refresh token after the claim and after the refresh. */
   storedRefreshTokens: [string | undefined, string | undefined];
   refused: { code: number; json: Json };
@@ -101,8 +103,9 @@ type Json = any;
 /**
  * The agent's side through the real CLI code (in process, `main()` with injected clock, fetch
  * and memory keychain): `login start`, the person's approval, `login claim`, then
- * `token refresh` (through the server), then — after `refuse()` made the provider drop the
- * grant — `token refresh` again, which must answer needs_login with the fix.
+ * `token refresh` (through the server); a second login removed with `token rm` (revoked at the
+ * provider through the server); then — after `refuse()` made the provider drop the grant —
+ * `token refresh` again, which must answer needs_login with the fix.
  */
 export async function cliPath(
   server: TestServer,
@@ -114,7 +117,12 @@ export async function cliPath(
   let now = server.clock.now();
   const out: string[] = [];
   const deps: MainDeps = {
-    env: { CLAWAUTH_STATE_DIR: stateDir, CLAWAUTH_SERVER_URL: BASE_URL },
+    // The in-process server is plain http (http://clawauth.test), never on a network.
+    env: {
+      CLAWAUTH_STATE_DIR: stateDir,
+      CLAWAUTH_SERVER_URL: BASE_URL,
+      CLAWAUTH_INSECURE_HTTP: "1",
+    },
     stdout: (text) => out.push(text),
     stderr: () => {},
     stdin: new ReadableStream({ start: (c) => c.close() }),
@@ -148,11 +156,24 @@ export async function cliPath(
     server.clock.advance(30 * 86_400_000);
     const refreshed = await run(["token", "refresh", provider]);
     const afterRefresh = await stored();
+    // A second account's login, removed with `token rm`: revoked at the provider.
+    const second = await run(["login", "start", provider, "--profile", "second"]);
+    assert.equal(second.code, 0, JSON.stringify(second.json));
+    assert.equal(await approve(server, second.json.shortAuthUrl), 200, `${provider}: callback`);
+    const secondClaim = await run(["login", "claim", second.json.sessionId, "--profile", "second"]);
+    assert.equal(secondClaim.code, 0, JSON.stringify(secondClaim.json));
+    const removed = await run(["token", "rm", provider, "--profile", "second"]);
     refuse();
     now += 30 * 86_400_000;
     server.clock.advance(30 * 86_400_000);
     const refused = await run(["token", "refresh", provider]);
-    return { claim, refreshed, refused, storedRefreshTokens: [beforeRefresh, afterRefresh] };
+    return {
+      claim,
+      refreshed,
+      refused,
+      removed,
+      storedRefreshTokens: [beforeRefresh, afterRefresh],
+    };
   } finally {
     await Deno.remove(stateDir, { recursive: true }).catch(() => {});
   }
