@@ -7,7 +7,7 @@
  * | `["expiry", expiresAtMs, id]` | `1` | init | sweep |
  * | `["side", expiresAtMs, id, "open", sha256]` | `1` | short link, one per browser | sweep |
  * | `["side", expiresAtMs, id, "nonce", nonce]` | `1` | signed request ("must not exist") | expiry (3 min); sweep |
- * | `["poll", unixSecond, id]` | number | signed request (per-session count) | expiry (5 s); sweep |
+ * | `["poll", unixSecond, id]` | number | (no longer written: the poll limit is counted in memory) | sweep |
  * | `["rate", windowStartMs, scope, address]` | `Deno.KvU64` | `/init`, `/refresh` (sum) | sweep |
  *
  * Everything the sweep removes is ordered by time first, so one sweep is a few range scans
@@ -15,8 +15,13 @@
  * (sums cannot expire), so KV's own lazy expiry collects whatever the sweep misses. Polls never
  * write the session record. No value ever holds a plaintext token: a completed session holds
  * only the sealed box.
+ *
+ * Signed requests write one key each (their nonce), grouped with concurrent requests' nonces
+ * into one atomic commit, and their session reads go together through `getMany`
+ * (./group_commit.ts). A waiting status request watches the session key (`kv.watch`).
  */
 
+import { createGroupReader, createNonceCommitter } from "./group_commit.ts";
 import { retryWhenLocked } from "./kv_retry.ts";
 import type { SealedBox } from "../shared/wire.ts";
 
@@ -51,7 +56,8 @@ export interface SessionEntry {
 
 /** How long a nonce is remembered: a timestamp is accepted up to 60 s either side of now. */
 export const NONCE_TTL_MS = 3 * 60_000;
-const POLL_COUNTER_TTL_MS = 5_000;
+/** A waiting request re-reads its session this often: another process's write wakes no local watch. */
+const WATCH_RECHECK_MS = 1_000;
 /** Rate-limit window of `/init` and `/refresh`. */
 export const RATE_WINDOW_MS = 60_000;
 // The expiry index outlives its session so the sweep still finds it after the session expired.
@@ -65,20 +71,20 @@ export interface SessionStore {
   createSession(record: SessionRecord): Promise<void>;
   /** The session, or null when it does not exist or `expiresAt` has passed. */
   getSession(id: string): Promise<SessionEntry | null>;
-  /** The session plus the number of signed requests already counted in `second`. */
-  getSessionForPoll(
-    id: string,
-    second: number,
-  ): Promise<{ entry: SessionEntry | null; polls: number }>;
   /**
-   * Records a signed request in one atomic commit: its nonce must not exist yet (false: a
-   * replay), and the poll counter of `second` becomes `polls + 1`. The counter is a plain
-   * expiring value, not a KV sum (sums cannot expire), so simultaneous requests may count once.
+   * Records a signed request: its nonce must not exist yet (false: a replay, in KV or in the
+   * same group commit). Durable once resolved; committed together with concurrent requests.
    */
-  recordSignedRequest(
-    record: SessionRecord,
-    options: { nonce: string; second: number; polls: number },
-  ): Promise<boolean>;
+  recordSignedRequest(record: SessionRecord, options: { nonce: string }): Promise<boolean>;
+  /**
+   * Waits until the session differs from `versionstamp` (completed, failed, claimed, expired)
+   * and returns it (null: gone), or returns `undefined` once `signal` aborts first.
+   */
+  waitForChange(
+    id: string,
+    versionstamp: string,
+    signal: AbortSignal,
+  ): Promise<SessionEntry | null | undefined>;
   /** Remembers that a browser opened the short link (its cookie value's SHA-256). */
   recordBrowserOpen(record: SessionRecord, cookieHash: string): Promise<void>;
   /** True when a browser with this cookie hash opened the session's short link. */
@@ -105,6 +111,12 @@ export interface SweepResult {
 export interface SessionStoreOptions {
   /** Clock in epoch milliseconds. */
   now: () => number;
+  /** Longest a nonce waits for others to share its commit; default 1 ms. */
+  groupCommitWindowMs?: number;
+  /** Called with the nonce count of every nonce commit (stats). */
+  onNonceCommit?: (nonces: number) => void;
+  /** How often a waiting request re-reads its session besides watching it; default 1 s. */
+  watchRecheckMs?: number;
 }
 
 function sessionKey(id: string): Deno.KvKey {
@@ -125,9 +137,19 @@ function isLive(entry: Deno.KvEntryMaybe<SessionRecord>, now: number): entry is 
   return entry.value !== null && entry.value.expiresAt > now;
 }
 
+function liveEntry(entry: Deno.KvEntryMaybe<SessionRecord>, now: number): SessionEntry | null {
+  return isLive(entry, now) ? { record: entry.value, versionstamp: entry.versionstamp } : null;
+}
+
 /** Builds the store over `kv`; every read treats an expired session as absent. */
 export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): SessionStore {
   const { now } = options;
+  const readSession = createGroupReader<SessionRecord>(kv);
+  const writeNonce = createNonceCommitter(kv, {
+    windowMs: options.groupCommitWindowMs,
+    onCommit: options.onNonceCommit,
+  });
+  const recheckMs = options.watchRecheckMs ?? WATCH_RECHECK_MS;
 
   async function deleteKeys(keys: Deno.KvKey[]): Promise<void> {
     for (let i = 0; i < keys.length; i += MAX_MUTATIONS_PER_COMMIT) {
@@ -184,35 +206,15 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
     },
 
     async getSession(id) {
-      const entry = await kv.get<SessionRecord>(sessionKey(id));
-      return isLive(entry, now())
-        ? { record: entry.value, versionstamp: entry.versionstamp }
-        : null;
+      return liveEntry(await readSession(sessionKey(id)), now());
     },
 
-    async getSessionForPoll(id, second) {
-      const [session, counter] = await kv.getMany<[SessionRecord, number]>([
-        sessionKey(id),
-        ["poll", second, id],
-      ]);
-      return {
-        entry: isLive(session, now())
-          ? { record: session.value, versionstamp: session.versionstamp }
-          : null,
-        polls: counter.value ?? 0,
-      };
+    recordSignedRequest(record, { nonce }) {
+      return writeNonce({ key: sideKey(record, "nonce", nonce), expireIn: NONCE_TTL_MS });
     },
 
-    async recordSignedRequest(record, { nonce, second, polls }) {
-      const nonceKey = sideKey(record, "nonce", nonce);
-      const result = await retryWhenLocked(() =>
-        kv.atomic()
-          .check({ key: nonceKey, versionstamp: null })
-          .set(nonceKey, 1, { expireIn: NONCE_TTL_MS })
-          .set(["poll", second, record.id], polls + 1, { expireIn: POLL_COUNTER_TTL_MS })
-          .commit()
-      );
-      return result.ok;
+    waitForChange(id, versionstamp, signal) {
+      return watchSession({ kv, key: sessionKey(id), versionstamp, signal, recheckMs, now });
     },
 
     async recordBrowserOpen(record, cookieHash) {
@@ -270,4 +272,57 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
       return result;
     },
   };
+}
+
+interface WatchOptions {
+  kv: Deno.Kv;
+  key: Deno.KvKey;
+  versionstamp: string;
+  signal: AbortSignal;
+  recheckMs: number;
+  now: () => number;
+}
+
+/** `kv.watch` on one session key plus a slow re-read (KV watches see this process's writes). */
+function watchSession(options: WatchOptions): Promise<SessionEntry | null | undefined> {
+  const { kv, key, versionstamp, signal, now } = options;
+  if (signal.aborted) return Promise.resolve(undefined);
+  const reader = kv.watch<[SessionRecord]>([key]).getReader();
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const stop = () => {
+      done = true;
+      clearInterval(recheck);
+      signal.removeEventListener("abort", onAbort);
+      reader.cancel().catch(() => {});
+    };
+    const onAbort = () => {
+      if (done) return;
+      stop();
+      resolve(undefined);
+    };
+    const check = (entry: Deno.KvEntryMaybe<SessionRecord>) => {
+      if (done) return;
+      const live = liveEntry(entry, now());
+      if (live !== null && live.versionstamp === versionstamp) return;
+      stop();
+      resolve(live);
+    };
+    const fail = (error: unknown) => {
+      if (done) return;
+      stop();
+      reject(error);
+    };
+    signal.addEventListener("abort", onAbort);
+    const recheck = setInterval(() => {
+      kv.get<SessionRecord>(key).then(check, fail);
+    }, options.recheckMs);
+    (async () => {
+      for (;;) {
+        const { value, done: ended } = await reader.read();
+        if (ended || done) return;
+        check(value[0]);
+      }
+    })().catch(fail);
+  });
 }
