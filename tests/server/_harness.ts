@@ -62,6 +62,8 @@ export interface TestServerOptions {
   customProviders?: Record<string, unknown>[];
   /** `fetch` the app uses for token endpoints (default: global fetch). */
   appFetch?: typeof fetch;
+  /** Deadline timer of a waiting `/status?wait=` (default: real timers). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export function createClock(start = Date.UTC(2026, 0, 1)): TestClock {
@@ -139,6 +141,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     now: clock.now,
     fetch: options.appFetch,
     log: (line) => logs.push(line),
+    sleep: options.sleep,
   });
   const routed: typeof fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
