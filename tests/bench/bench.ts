@@ -66,6 +66,8 @@ interface Flags {
   only: Set<Scenario>;
   kv: KvPlace[];
   profileDir?: string;
+  /** Server-vs-floor status pairs (the spread of the ratio). */
+  repeat: number;
 }
 
 interface Row {
@@ -74,6 +76,12 @@ interface Row {
   result: LoadResult;
   /** A ratio to the ceiling means something for closed-loop runs only. */
   closedLoop: boolean;
+  /** Server process CPU (all threads) per answered request, µs. */
+  cpuUsPerRequest?: number;
+  /** Nonce group commits per answered request (the server's SIGUSR1 stats). */
+  commitsPerRequest?: number;
+  /** Signed status rows: the verify floor's rate in the same run. */
+  floorRps?: number;
 }
 
 interface CliTiming {
@@ -105,6 +113,7 @@ function parseFlags(): Flags {
       only: { type: "string" },
       kv: { type: "string", default: "both" },
       profile: { type: "string" },
+      repeat: { type: "string", default: "3" },
     },
   });
   const only = values.only?.split(",").map((s) => s.trim()) ?? [...SCENARIOS];
@@ -123,6 +132,7 @@ function parseFlags(): Flags {
     only: new Set(only as Scenario[]),
     kv,
     profileDir: values.profile,
+    repeat: Math.max(1, Number(values.repeat)),
   };
 }
 
@@ -329,18 +339,18 @@ async function benchInit(flags: Flags, target: Target): Promise<Row> {
   };
 }
 
-/** Pending sessions made through `/init`, each with its own signing key. */
-async function createPendingSessions(target: Target, count: number): Promise<Session[]> {
+/** Pending sessions made through `/init` at `url`, each with its own signing key. */
+async function createPendingSessions(
+  url: string,
+  boxPublicKey: string,
+  count: number,
+): Promise<Session[]> {
   const keys = await createSigningKeys(count);
   return await Promise.all(keys.map(async (key) => {
-    const response = await fetch(`${target.server.url}/init`, {
+    const response = await fetch(`${url}/init`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        provider: PROVIDER,
-        verifyKey: key.verifyKey,
-        boxPublicKey: target.boxPublicKey,
-      }),
+      body: JSON.stringify({ provider: PROVIDER, verifyKey: key.verifyKey, boxPublicKey }),
     });
     if (!response.ok) throw new Error(`/init: ${response.status} ${await response.text()}`);
     return { id: (await response.json()).sessionId, signKey: key.signKey };
@@ -349,13 +359,13 @@ async function createPendingSessions(target: Target, count: number): Promise<Ses
 
 /** Per session (= per connection), `perSession` signed status requests. */
 function prepareStatusQueues(
-  target: Target,
+  host: string,
   sessions: Session[],
   perSession: number,
 ): Promise<Uint8Array[][]> {
   return Promise.all(sessions.map((session) =>
     signedGets({
-      host: target.host,
+      host,
       action: "status",
       sessionId: session.id,
       signKey: session.signKey,
@@ -370,54 +380,132 @@ function fromQueues(queues: Uint8Array[][]) {
   return (_: number, connection: number) => queues[connection][cursors[connection]++];
 }
 
-async function benchStatus(flags: Flags, target: Target): Promise<Row[]> {
-  const sessions = await createPendingSessions(target, POLLING_SESSIONS);
-  const rows: Row[] = [];
-  if (flags.only.has("status")) {
-    const warmPerSession = Math.ceil(WARMUP_STATUS_RATE * WARMUP_MS / 1000 / POLLING_SESSIONS);
-    const warm = await runLoad({
-      url: target.server.url,
-      connections: POLLING_SESSIONS,
-      durationMs: WARMUP_MS,
-      next: fromQueues(await prepareStatusQueues(target, sessions, warmPerSession)),
-    });
-    // Sized from the warm-up's rate; a run that uses them all up ends early (its rate holds).
-    const perSession = Math.ceil(
-      warm.requestsPerSecond * PREPARE_FACTOR * flags.durationMs / 1000 / POLLING_SESSIONS,
-    ) + 1;
-    const signing = performance.now();
-    const queues = await prepareStatusQueues(target, sessions, perSession);
-    log(`signed ${perSession * POLLING_SESSIONS} status requests in ${seconds(signing)}`);
-    const result = await runLoad({
-      url: target.server.url,
-      connections: POLLING_SESSIONS,
-      durationMs: flags.durationMs,
-      next: fromQueues(queues),
-    });
-    warnUnlessOk(`GET /status (${target.place})`, result);
-    rows.push({
-      scenario: `GET /status signed, ${POLLING_SESSIONS} sessions [KV ${target.place}]`,
-      connections: POLLING_SESSIONS,
-      result,
-      closedLoop: true,
-    });
+/** What a signed-status run measured, with the process's CPU and (server) KV commits. */
+interface StatusRun {
+  result: LoadResult;
+  cpuUsPerRequest: number;
+  commitsPerRequest?: number;
+}
+
+/** Warm-up, then a measured closed-loop run of signed polls, one connection per session. */
+async function closedLoopStatus(
+  flags: Flags,
+  process: BenchProcess,
+  sessions: Session[],
+  options: { stats: boolean },
+): Promise<StatusRun> {
+  const host = new URL(process.url).host;
+  const warmPerSession = Math.ceil(WARMUP_STATUS_RATE * WARMUP_MS / 1000 / sessions.length);
+  const warm = await runLoad({
+    url: process.url,
+    connections: sessions.length,
+    durationMs: WARMUP_MS,
+    next: fromQueues(await prepareStatusQueues(host, sessions, warmPerSession)),
+  });
+  // Sized from the warm-up's rate; a run that uses them all up ends early (its rate holds).
+  const perSession = Math.ceil(
+    warm.requestsPerSecond * PREPARE_FACTOR * flags.durationMs / 1000 / sessions.length,
+  ) + 1;
+  const queues = await prepareStatusQueues(host, sessions, perSession);
+  const cpuBefore = await process.cpuUs();
+  const statsBefore = options.stats ? await process.kvStats() : undefined;
+  const result = await runLoad({
+    url: process.url,
+    connections: sessions.length,
+    durationMs: flags.durationMs,
+    next: fromQueues(queues),
+  });
+  const cpuUsPerRequest = (await process.cpuUs() - cpuBefore) / Math.max(1, result.requests);
+  let commitsPerRequest: number | undefined;
+  if (statsBefore) {
+    const statsAfter = await process.kvStats();
+    commitsPerRequest = (statsAfter.nonceCommits - statsBefore.nonceCommits) /
+      Math.max(1, result.requests);
   }
+  return { result, cpuUsPerRequest, commitsPerRequest };
+}
+
+async function startFloor(tmp: string): Promise<BenchProcess> {
+  return await startBenchProcess({
+    args: ["run", "--allow-net", "--allow-env", `${REPO_ROOT}/tests/bench/floor_server.ts`],
+    env: { PORT: "0" },
+    logPath: `${tmp}/floor.log`,
+  });
+}
+
+/**
+ * Signed status polling of the server and of the verify floor, alternating, `flags.repeat`
+ * times: each server run is reported with the ratio to the floor run just before it.
+ */
+async function benchStatusVsFloor(flags: Flags, target: Target, tmp: string): Promise<Row[]> {
+  const floor = await startFloor(tmp);
+  const rows: Row[] = [];
+  try {
+    const floorSessions = await createPendingSessions(floor.url, "", POLLING_SESSIONS);
+    const sessions = await createPendingSessions(
+      target.server.url,
+      target.boxPublicKey,
+      POLLING_SESSIONS,
+    );
+    for (let round = 1; round <= flags.repeat; round++) {
+      const floorRun = await closedLoopStatus(flags, floor, floorSessions, { stats: false });
+      warnUnlessOk("verify floor", floorRun.result);
+      const run = await closedLoopStatus(flags, target.server, sessions, { stats: true });
+      warnUnlessOk(`GET /status (${target.place})`, run.result);
+      rows.push({
+        scenario: `verify floor, ${POLLING_SESSIONS} sessions (run ${round})`,
+        connections: POLLING_SESSIONS,
+        result: floorRun.result,
+        closedLoop: true,
+        cpuUsPerRequest: floorRun.cpuUsPerRequest,
+      }, {
+        scenario: `GET /status signed, ${POLLING_SESSIONS} sessions [KV ${target.place}] (run ${round})`,
+        connections: POLLING_SESSIONS,
+        result: run.result,
+        closedLoop: true,
+        cpuUsPerRequest: run.cpuUsPerRequest,
+        commitsPerRequest: run.commitsPerRequest,
+        floorRps: floorRun.result.requestsPerSecond,
+      });
+    }
+  } finally {
+    await floor.stop();
+  }
+  return rows;
+}
+
+async function benchStatus(flags: Flags, target: Target, tmp: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  if (flags.only.has("status")) rows.push(...await benchStatusVsFloor(flags, target, tmp));
   if (flags.only.has("paced")) {
+    const sessions = await createPendingSessions(
+      target.server.url,
+      target.boxPublicKey,
+      POLLING_SESSIONS,
+    );
     for (const intervalMs of PACED_INTERVALS_MS) {
       const perSession = Math.ceil(flags.durationMs / intervalMs) + 1;
+      const queues = await prepareStatusQueues(target.host, sessions, perSession);
+      const cpuBefore = await target.server.cpuUs();
+      const statsBefore = await target.server.kvStats();
       const result = await runLoad({
         url: target.server.url,
         connections: POLLING_SESSIONS,
         durationMs: flags.durationMs,
         intervalMs,
-        next: fromQueues(await prepareStatusQueues(target, sessions, perSession)),
+        next: fromQueues(queues),
       });
+      const cpuUs = await target.server.cpuUs() - cpuBefore;
+      const statsAfter = await target.server.kvStats();
       warnUnlessOk(`GET /status paced (${target.place})`, result);
       rows.push({
         scenario: `GET /status paced, ${pacedLabel(intervalMs)} [KV ${target.place}]`,
         connections: POLLING_SESSIONS,
         result,
         closedLoop: false,
+        cpuUsPerRequest: cpuUs / Math.max(1, result.requests),
+        commitsPerRequest: (statsAfter.nonceCommits - statsBefore.nonceCommits) /
+          Math.max(1, result.requests),
       });
     }
   }
@@ -540,8 +628,22 @@ function report(
   const ratio = (r: LoadResult) => ceiling ? r.requestsPerSecond / ceiling.requestsPerSecond : NaN;
   if (rows.length) {
     console.log(formatTable(
-      ["scenario", "conns", "requests", "req/s", "p50 ms", "p99 ms", "vs ceiling", "answers"],
-      rows.map(({ scenario, connections, result, closedLoop }) => [
+      [
+        "scenario",
+        "conns",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "vs ceiling",
+        "vs floor",
+        "CPU µs/req",
+        "commits/req",
+        "answers",
+      ],
+      rows.map((
+        { scenario, connections, result, closedLoop, floorRps, cpuUsPerRequest, commitsPerRequest },
+      ) => [
         scenario,
         String(connections),
         String(result.requests),
@@ -549,6 +651,9 @@ function report(
         fixed(result.p50Ms, 2),
         fixed(result.p99Ms, 2),
         closedLoop && ceiling ? `${fixed(ratio(result) * 100, 1)}%` : "-",
+        floorRps ? fixed(result.requestsPerSecond / floorRps, 3) : "-",
+        cpuUsPerRequest === undefined ? "-" : fixed(cpuUsPerRequest, 0),
+        commitsPerRequest === undefined ? "-" : fixed(commitsPerRequest, 3),
         describeStatuses(result) +
         (Number.isFinite(result.lateP99Ms) ? `; sent late p99 ${fixed(result.lateP99Ms, 1)}` : ""),
       ]),
@@ -625,7 +730,7 @@ async function main(): Promise<void> {
         target = await startTarget(flags, { place, tmp, upstream });
         if (flags.only.has("init")) rows.push(await benchInit(flags, target));
         if (flags.only.has("status") || flags.only.has("paced")) {
-          rows.push(...await benchStatus(flags, target));
+          rows.push(...await benchStatus(flags, target, tmp));
         }
         if (flags.only.has("claim")) rows.push(await benchClaim(flags, target));
         const rssEndKib = await target.server.rssKib();
