@@ -256,7 +256,10 @@ export function buildContext(deps: MainDeps, json: boolean, serverFlag?: string)
     json,
     stdout: deps.stdout,
     stderr: deps.stderr,
-    stdin: deps.stdin,
+    // A getter: Deno's stdin stream costs ~20 ms to set up, and few commands read it.
+    get stdin() {
+      return deps.stdin;
+    },
     isTerminal: deps.isTerminal,
     now: deps.now,
     sleep: deps.sleep,
@@ -286,7 +289,9 @@ export function processDeps(): MainDeps {
     env: Deno.env.toObject(),
     stdout: (text) => writeAll(Deno.stdout, text),
     stderr: (text) => writeAll(Deno.stderr, text),
-    stdin: Deno.stdin.readable,
+    get stdin() {
+      return Deno.stdin.readable;
+    },
     isTerminal: Deno.stderr.isTerminal(),
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -16,18 +16,11 @@
  * error says it was transient. Credentials are never deleted here.
  */
 
-import nacl from "tweetnacl";
-import { loadCustomProviders } from "../../providers/custom.ts";
-import { createRegistry } from "../../providers/registry.ts";
-import { resolveProviderSettings } from "../../providers/settings.ts";
-import { tokenRequest } from "../../providers/token_request.ts";
 import type { ProviderSettings, ProviderSpec } from "../../providers/types.ts";
 import { encodeBase64 } from "../../shared/base64.ts";
 import { ClawauthError, ERROR_CODES, isClawauthError } from "../../shared/errors.ts";
-import { openSealedJson } from "../../shared/seal.ts";
 import type { CliContext } from "../context.ts";
 import { lockPathFor, withLock } from "../lock.ts";
-import { createServerClient } from "../server_client.ts";
 import {
   accountFromTokenData,
   CredentialStore,
@@ -39,14 +32,18 @@ import {
   touchProfile,
   writeProfileMeta,
 } from "../store/profiles.ts";
-import { writeRecoveryFile } from "../store/recovery.ts";
 import type {
   CredentialRecord,
   CredentialSecret,
   ProfileMeta,
   RefreshState,
 } from "../store/types.ts";
-import { readLocalClient } from "./local_client.ts";
+
+// Loaded only when a refresh runs: a valid token's `token get` needs none of it.
+const refreshDeps = () => import("./refresh_deps.ts");
+
+/** `last_used_at` is rewritten at most this often for a profile picked implicitly. */
+export const TOUCH_RESOLUTION_MS = 60_000;
 
 /** Refresh when the access token expires within this margin (plus jitter). */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -262,7 +259,14 @@ export async function ensureValidToken(
   const force = options.force === true;
   const jitter = (options.random ?? Math.random)();
   const outcome = await decideAndRefresh(ctx, store, record, { force, jitter });
-  await touchProfile(ctx.stateDir, outcome.record.meta.id, ctx.now()).catch(() => {});
+  // No file write on the hot path unless something changed: a profile picked without naming
+  // it (by order, or as the one used last) and used within the last minute stays the one
+  // picked; only its `last_used_at` is up to a minute old.
+  const lastUsedAt = outcome.record.meta.lastUsedAt;
+  const recent = lastUsedAt !== undefined && ctx.now() - lastUsedAt < TOUCH_RESOLUTION_MS;
+  if (args.profileId !== undefined || !recent) {
+    await touchProfile(ctx.stateDir, outcome.record.meta.id, ctx.now()).catch(() => {});
+  }
   return outcome;
 }
 
@@ -476,6 +480,7 @@ async function runRefresh(
       });
     } catch (error) {
       // The provider may have spent the old refresh token: the new one must not be lost.
+      const { writeRecoveryFile } = await refreshDeps();
       const path = await writeRecoveryFile(ctx.stateDir, {
         provider: meta.provider,
         profile: meta.name,
@@ -586,6 +591,7 @@ async function sendRefreshGrant(
       ...client.settings,
       tokenUrl: client.spec.refreshUrl ?? client.settings.tokenUrl,
     };
+    const { tokenRequest } = await refreshDeps();
     const result = await tokenRequest(client.spec, settings, {
       type: "refresh_token",
       refreshToken,
@@ -604,6 +610,7 @@ async function sendRefreshGrant(
   }
 
   const serverUrl = meta.server ?? ctx.serverUrl;
+  const { nacl, openSealedJson, createServerClient } = await refreshDeps();
   const keyPair = nacl.box.keyPair();
   try {
     const client = createServerClient({ serverUrl, fetch: ctx.fetch });
@@ -705,6 +712,8 @@ async function localClientFor(
   ctx: CliContext,
   meta: ProfileMeta,
 ): Promise<{ spec: ProviderSpec; settings: ProviderSettings } | null> {
+  const { readLocalClient, loadCustomProviders, createRegistry, resolveProviderSettings } =
+    await refreshDeps();
   const saved = await readLocalClient(ctx.stateDir, meta.id);
   if (saved !== null) return saved;
   // Older or hand-made records: fall back to the user's provider config.

@@ -10,7 +10,7 @@
  * Test hooks: `CLAWAUTH_KEYCHAIN_COMMAND` replaces the platform tool (a stand-in executable),
  * `CLAWAUTH_KEYCHAIN_TIMEOUT_MS` the time limit of each call.
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { ClawauthError } from "../../shared/errors.ts";
 import type { Keychain } from "./keychain.ts";
 import { type CommandRunner, definedEnv, type ShellKeychainOptions } from "./run_command.ts";

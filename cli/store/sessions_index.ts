@@ -4,7 +4,7 @@
  * `{provider, signSecretKey, boxSecretKey, createdAt, expiresIn}`; a non-secret index file
  * `<stateDir>/sessions/<sessionId>.json` lets `clawauth sessions` list them.
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { ClawauthError, isClawauthError } from "../../shared/errors.ts";
 import type { Keychain } from "../keychain/keychain.ts";
 import { readJsonFile, removeFileIfExists, writeFileAtomic } from "./atomic_write.ts";
