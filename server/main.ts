@@ -59,7 +59,12 @@ async function main(): Promise<void> {
   if (Deno.build.os !== "windows") {
     // Counters for operators and the bench: `kill -USR1 <pid>` logs them.
     Deno.addSignalListener("SIGUSR1", () => {
-      runtime!.log({ ts: new Date().toISOString(), level: "info", msg: "stats", ...runtime!.kvStats });
+      runtime!.log({
+        ts: new Date().toISOString(),
+        level: "info",
+        msg: "stats",
+        ...runtime!.kvStats,
+      });
     });
   }
 }

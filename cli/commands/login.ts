@@ -112,7 +112,8 @@ waits as the server asks; server or network failures back off and retry until th
 
 Options:
   --timeout <ms>    give up after this long (default CLAWAUTH_POLL_TIMEOUT_MS or 300000)
-  --interval <ms>   time between polls, at least 250 (default CLAWAUTH_POLL_INTERVAL_MS or 2000)
+  --interval <ms>   time between polls, at least 250 (default CLAWAUTH_POLL_INTERVAL_MS or 2000);
+                    without it, the server holds each poll until the login completes (up to 30 s)
   --profile, --reveal   as for \`login claim\`
 
 JSON fields: those of \`login claim\` with action "wait".
@@ -309,6 +310,8 @@ export function runLoginClaim(argv: string[], ctx: CliContext): Promise<CommandR
 export interface LoginWaitOptions extends LoginClaimOptions {
   timeoutMs: number;
   intervalMs: number;
+  /** Ask the server to hold each status request (`?wait=`); off when `--interval` is given. */
+  longPoll?: boolean;
 }
 
 /** Parses `login wait` argv, with defaults from the environment settings. */
@@ -335,6 +338,7 @@ export function parseLoginWaitArgs(argv: string[], settings: Settings): LoginWai
       ? parsePositiveInteger(flags.timeout, "--timeout")
       : settings.pollTimeoutMs,
     intervalMs,
+    longPoll: typeof flags.interval !== "string",
   };
 }
 
@@ -388,7 +392,10 @@ export async function runLoginWait(argv: string[], ctx: CliContext): Promise<Com
     while (true) {
       let delay = options.intervalMs;
       try {
-        const answer = await client.status(sessionId, session.signSecretKey);
+        const waitSeconds = options.longPoll ? Math.floor((deadline - ctx.now()) / 1000) : 0;
+        const answer = await client.status(sessionId, session.signSecretKey, { waitSeconds });
+        // The server held the request until its deadline: ask again at once.
+        if (answer.waited) delay = 0;
         failures = 0;
         lastError = undefined;
         if (answer.status !== "pending") {
@@ -406,7 +413,7 @@ export async function runLoginWait(argv: string[], ctx: CliContext): Promise<Com
       }
       const remaining = deadline - ctx.now();
       if (remaining <= 0) break;
-      await ctx.sleep(Math.min(delay, remaining));
+      if (delay > 0) await ctx.sleep(Math.min(delay, remaining));
     }
   } finally {
     endProgress();

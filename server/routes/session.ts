@@ -6,7 +6,8 @@
  * the signature covers the path only) answers as soon as the pending session changes, or
  * `pending` at the deadline. At most `CLAWAUTH_STATUS_WAITERS` (default 1000) requests wait at
  * once per process; past that, and for `wait=0` or an absent `wait` (0.4 clients), status
- * answers at once. A claim of a completed
+ * answers at once. A held request's answer carries `x-clawauth-wait: <seconds>`, so the client
+ * knows it may ask again at once instead of sleeping its poll interval. A claim of a completed
  * session hands the sealed blob over exactly once (versionstamp-checked delete); a claim of a
  * failed session reports the error once and deletes it too.
  */
@@ -16,6 +17,8 @@ import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import { createPollLimiter, requireSignature } from "../middleware/require_signature.ts";
 import type { AppEnv, AppServices } from "../services.ts";
 
+/** Response header of a status request the server held (its `wait` in seconds). */
+export const WAITED_HEADER = "x-clawauth-wait";
 /** Longest `?wait=` in seconds; larger values are cut to this. */
 export const MAX_WAIT_SECONDS = 30;
 const DEFAULT_MAX_WAITERS = 1000;
@@ -76,6 +79,8 @@ export function createSessionRoutes(services: AppServices): Hono<AppEnv> {
         let entry = c.get("session")!;
         const waitSeconds = readWaitSeconds(c.req.query("wait"));
         if (waitSeconds > 0 && entry.record.status === "pending" && waiters < maxWaiters) {
+          // Tells the client the request was held: it may ask again at once.
+          c.header(WAITED_HEADER, String(waitSeconds));
           waiters++;
           const done = new AbortController();
           const gone = c.req.raw.signal;

@@ -459,7 +459,8 @@ async function benchStatusVsFloor(flags: Flags, target: Target, tmp: string): Pr
         closedLoop: true,
         cpuUsPerRequest: floorRun.cpuUsPerRequest,
       }, {
-        scenario: `GET /status signed, ${POLLING_SESSIONS} sessions [KV ${target.place}] (run ${round})`,
+        scenario:
+          `GET /status signed, ${POLLING_SESSIONS} sessions [KV ${target.place}] (run ${round})`,
         connections: POLLING_SESSIONS,
         result: run.result,
         closedLoop: true,

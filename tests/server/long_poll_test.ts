@@ -51,7 +51,11 @@ async function waitingStatus(
   const state = { answered: false };
   const answer = server.request(`${path}?wait=${wait}`, { headers }).then(async (response) => {
     state.answered = true;
-    return { status: response.status, body: await response.json() };
+    return {
+      status: response.status,
+      body: await response.json(),
+      held: response.headers.get("x-clawauth-wait"),
+    };
   });
   return { state, answer };
 }
@@ -73,6 +77,7 @@ Deno.test("status?wait= answers completed as soon as the callback completes the 
     assert.deepEqual(await waiting.answer, {
       status: 200,
       body: { status: "completed", provider: "demo" },
+      held: "30",
     });
   }, { upstream: true, sleep });
 });
@@ -89,6 +94,7 @@ Deno.test("status?wait= answers pending at the deadline", async () => {
     assert.deepEqual(await waiting.answer, {
       status: 200,
       body: { status: "pending", provider: "demo" },
+      held: "5",
     });
   }, { sleep });
 });
@@ -133,6 +139,7 @@ Deno.test("status?wait= answers at once past the bound of waiting requests", asy
     assert.deepEqual(await over.answer, {
       status: 200,
       body: { status: "pending", provider: "demo" },
+      held: null,
     });
     assert.equal(deadlines.length, 1, "the second never waited");
     assert.equal(waiting.state.answered, false);
