@@ -1,6 +1,6 @@
 /**
  * `deno task bench`: measures the clawauth server under load and the CLI's wall time, and prints
- * one table.
+ * one table with the targets of issue 14.
  *
  * The server runs as its own process (`deno run server/main.ts`, as in production; request logs
  * go to a file), with the demo OpenID provider (server/demo/oidc_upstream.ts) as provider `demo`.
@@ -8,24 +8,28 @@
  *
  * | scenario | what |
  * |---|---|
- * | hello-world | a bare `Deno.serve` process (./hello_server.ts): the ceiling |
+ * | hello-world | a bare `Deno.serve` process (./hello_server.ts) |
  * | POST /init | `CLAWAUTH_INIT_RATE_LIMIT=0` |
- * | GET /status signed | 200 sessions, one connection each, closed loop (`CLAWAUTH_POLL_RATE_LIMIT=0`) |
+ * | verify floor + GET /status signed | the verify floor (./floor_server.ts: headers, Web Crypto Ed25519 verify with the key cached, nonce in a Map) and then the server, 200 sessions, one connection each, closed loop, `--repeat` times; each server run is reported as a ratio of the floor run just before it, with the server's CPU µs and KV nonce commits per request |
  * | GET /status paced | 200 sessions each polling 4 times a second (the rate the server must allow), then every 2 s (the 0.4 CLI's default) |
  * | GET /claim | completed sessions written ahead through the server's store, one claim each |
+ * | approve | approval-to-claim latency of 10 waiting agents, polling every 2 s vs long-polling (./approval.ts) |
+ * | cli | `token get demo --json` and `login start demo --json` beside an empty module, interleaved |
+ *
+ * CPU per request is the server process's user + system time (all threads, `/proc/<pid>/stat`)
+ * over the measured run; commits per request come from the server's SIGUSR1 stats line.
  *
  * The server scenarios run twice: with the KV SQLite file on disk (a self-hosted server's
  * default; every KV commit is an fsync) and on tmpfs (`/dev/shm`, where the server's own CPU
- * cost shows). Then the CLI from source: median of 10 runs of `token get demo --json` (stored
- * token, no refresh; file keychain) and of `login start demo --json`, beside an empty module
- * (Deno's own startup, the floor of any CLI run).
+ * cost shows).
  *
  * Flags: `--duration <s>` per measured run (default 5; each has a 1 s warm-up),
- * `--connections <n>` of the closed-loop runs (default 200), `--only <a,b>`
- * (hello,init,status,paced,claim,cli), `--kv disk|tmpfs|both` (default both),
- * `--profile <dir>` (servers run with `--cpu-prof` into `<dir>`, one file per server; summarise
- * with `deno run -A tests/bench/profile_summary.ts <dir>/<file>.cpuprofile`). Example:
- * `deno task bench --only status --kv tmpfs --profile /tmp/prof`.
+ * `--connections <n>` of the init and claim runs (default 200), `--repeat <n>` floor/server
+ * pairs (default 3), `--only <a,b>` (hello,init,status,paced,claim,approve,cli),
+ * `--kv disk|tmpfs|both` (default both), `--profile <dir>` (servers run with `--cpu-prof` into
+ * `<dir>`, one file per server; summarise with
+ * `deno run -A tests/bench/profile_summary.ts <dir>/<file>.cpuprofile`). Example:
+ * `deno task bench --only status --kv disk --profile /tmp/prof`.
  */
 
 import { parseArgs } from "node:util";
