@@ -58,6 +58,7 @@ Deno.test("token get loads no tweetnacl, node:path, provider registry or other c
     (name.startsWith("cli/commands/") && name !== "cli/commands/token.ts")
   );
   assert.ok(names.includes("cli/store/credentials.ts"), `closure incomplete: ${names.join(", ")}`);
+  if (Deno.env.get("SHOW_GRAPH")) console.log(names.join("\n"));
   assert.deepEqual(unwanted, [], `token get loads: ${names.join(", ")}`);
 });
 
