@@ -214,7 +214,15 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
     },
 
     waitForChange(id, versionstamp, signal) {
-      return watchSession({ kv, key: sessionKey(id), versionstamp, signal, recheckMs, now });
+      return watchSession({
+        kv,
+        read: readSession,
+        key: sessionKey(id),
+        versionstamp,
+        signal,
+        recheckMs,
+        now,
+      });
     },
 
     async recordBrowserOpen(record, cookieHash) {
@@ -276,6 +284,8 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
 
 interface WatchOptions {
   kv: Deno.Kv;
+  /** Grouped reads: the re-reads of many waiting requests share `getMany` calls. */
+  read: (key: Deno.KvKey) => Promise<Deno.KvEntryMaybe<SessionRecord>>;
   key: Deno.KvKey;
   versionstamp: string;
   signal: AbortSignal;
@@ -315,7 +325,7 @@ function watchSession(options: WatchOptions): Promise<SessionEntry | null | unde
     };
     signal.addEventListener("abort", onAbort);
     const recheck = setInterval(() => {
-      kv.get<SessionRecord>(key).then(check, fail);
+      options.read(key).then(check, fail);
     }, options.recheckMs);
     (async () => {
       for (;;) {
