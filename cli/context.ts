@@ -18,6 +18,10 @@ export interface CliContext {
   stdin: ReadableStream<Uint8Array>;
   /** True when stderr is a terminal (progress display). */
   isTerminal: boolean;
+  /** True when stdout is a terminal (`api` pretty-prints JSON bodies). */
+  stdoutIsTerminal?: boolean;
+  /** Set when stdin is a terminal: switches its echo off for a hidden prompt (`token setup-token`). */
+  stdinTerminal?: { setRaw(raw: boolean): void };
   /** Epoch milliseconds. */
   now: () => number;
   /** Waits `ms` (injected so tests can advance time). */
@@ -43,6 +47,8 @@ export interface CommandResult {
   human?: string;
   /** Exit code for a normal (non-error) outcome, e.g. `token status --check`. Default 0. */
   exitCode?: number;
+  /** The command wrote its own output (exec's child, api's body): main prints nothing more. */
+  printed?: boolean;
 }
 
 /** Signature of every command entry point. */

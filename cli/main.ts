@@ -39,6 +39,13 @@ Tokens:
   token get [provider]       a valid access token (refreshed when about to expire)
   token env [provider]       export lines, safe to eval
   token status|refresh|rm|order|paste   manage stored credentials
+  token setup-token anthropic   store a Claude setup-token (hidden prompt)
+  token import openclaw|codex   import OpenClaw / Codex CLI credentials
+
+Agent access (the token never reaches the agent):
+  exec <provider> -- <cmd>   run one command with the token in its environment only
+  api <provider> <path>      authenticated API request; prints the response body
+  mcp                        MCP server over stdio (tools for the whole flow)
 
 Information:
   providers                  providers the server supports
@@ -67,6 +74,11 @@ const local = () => import("./commands/login_local.ts");
 const providers = () => import("./commands/providers.ts");
 const explain = () => import("./commands/explain.ts");
 const docs = () => import("./commands/docs.ts");
+const exec = () => import("./commands/exec.ts");
+const api = () => import("./commands/api.ts");
+const mcp = () => import("./commands/mcp.ts");
+const setupToken = () => import("./commands/token_setup.ts");
+const tokenImport = () => import("./commands/token_import.ts");
 
 /** Every command, by its words. */
 const ROUTES: Record<string, Route> = {
@@ -130,6 +142,14 @@ const ROUTES: Record<string, Route> = {
     run: async () => (await manage()).runTokenPaste,
     usage: async () => (await manage()).TOKEN_PASTE_USAGE,
   },
+  "token setup-token": {
+    run: async () => (await setupToken()).runTokenSetupToken,
+    usage: async () => (await setupToken()).TOKEN_SETUP_TOKEN_USAGE,
+  },
+  "token import": {
+    run: async () => (await tokenImport()).runTokenImport,
+    usage: async () => (await tokenImport()).TOKEN_IMPORT_USAGE,
+  },
   "providers": {
     run: async () => (await providers()).runProviders,
     usage: async () => (await providers()).PROVIDERS_USAGE,
@@ -141,6 +161,18 @@ const ROUTES: Record<string, Route> = {
   "docs": {
     run: async () => (await docs()).runDocs,
     usage: async () => (await docs()).DOCS_USAGE,
+  },
+  "exec": {
+    run: async () => (await exec()).runExec,
+    usage: async () => (await exec()).EXEC_USAGE,
+  },
+  "api": {
+    run: async () => (await api()).runApi,
+    usage: async () => (await api()).API_USAGE,
+  },
+  "mcp": {
+    run: async () => (await mcp()).runMcp,
+    usage: async () => (await mcp()).MCP_USAGE,
   },
 };
 
@@ -157,6 +189,10 @@ export interface MainDeps {
   stderr: (text: string) => void;
   stdin: ReadableStream<Uint8Array>;
   isTerminal: boolean;
+  /** stdout is a terminal (default false). */
+  stdoutIsTerminal?: boolean;
+  /** Present when stdin is a terminal (hidden prompts). */
+  stdinTerminal?: { setRaw(raw: boolean): void };
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   fetch: typeof fetch;
@@ -193,7 +229,7 @@ function findRoute(words: string[]): { key: string; route?: Route; rest: string[
         ? `unknown option ${JSON.stringify(first)}; run \`clawauth --help\``
         : `unknown command ${
           JSON.stringify(first)
-        }; commands: login, sessions, session-rm, token, providers, explain, docs (run \`clawauth --help\`)`,
+        }; commands: login, sessions, session-rm, token, exec, api, mcp, providers, explain, docs (run \`clawauth --help\`)`,
     );
   }
   return { key: first, route, rest: words.slice(1) };
@@ -232,7 +268,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
         result = await run(rest, ctx);
       }
     }
-    deps.stdout(renderResult(result, json));
+    if (!result.printed) deps.stdout(renderResult(result, json));
     return result.exitCode ?? 0;
   } catch (error) {
     const rendered = renderError(error, json);
@@ -261,6 +297,8 @@ export function buildContext(deps: MainDeps, json: boolean, serverFlag?: string)
       return deps.stdin;
     },
     isTerminal: deps.isTerminal,
+    stdoutIsTerminal: deps.stdoutIsTerminal ?? false,
+    stdinTerminal: deps.stdinTerminal,
     now: deps.now,
     sleep: deps.sleep,
     fetch: deps.fetch,
@@ -293,6 +331,10 @@ export function processDeps(): MainDeps {
       return Deno.stdin.readable;
     },
     isTerminal: Deno.stderr.isTerminal(),
+    stdoutIsTerminal: Deno.stdout.isTerminal(),
+    stdinTerminal: Deno.stdin.isTerminal()
+      ? { setRaw: (raw: boolean) => Deno.stdin.setRaw(raw) }
+      : undefined,
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     fetch: globalThis.fetch,

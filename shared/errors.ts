@@ -37,6 +37,12 @@ export const ERROR_CODES = {
   UPSTREAM_UNAVAILABLE: "upstream_unavailable",
   // crypto
   DECRYPT_FAILED: "decrypt_failed",
+  // agent access (exec, api, mcp)
+  API_HOST_REFUSED: "api_host_refused",
+  API_NOT_CONFIGURED: "api_not_configured",
+  HTTP_ERROR: "http_error",
+  EXEC_FAILED: "exec_failed",
+  EXEC_NESTED: "exec_nested",
   // CLI
   USAGE: "usage",
   KEYCHAIN_UNAVAILABLE: "keychain_unavailable",

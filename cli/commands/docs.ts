@@ -11,10 +11,18 @@ import type { CliContext, CommandResult } from "../context.ts";
 import { DEFAULT_SERVER_URL, ENV_SETTINGS } from "../settings.ts";
 import { VERSION } from "../version.ts";
 
-export const DOCS_USAGE = `Usage: clawauth docs [--json]
+export const DOCS_USAGE = `Usage: clawauth docs [--skill] [--json]
 
 Prints the full agent manual: flows, every command with its options and JSON fields,
 errors and exit codes, environment variables.
+
+Options:
+  --skill   print the agent skill file instead (SKILL.md: front matter, install, the
+            asynchronous flow, exec/api/mcp, JSON fields, errors, rules)
+
+Examples:
+  clawauth docs
+  clawauth docs --skill > ~/.openclaw/skills/clawauth/SKILL.md
 `;
 
 const INTRO = `clawauth ${VERSION}: agent manual
@@ -52,7 +60,8 @@ Rules for agents
 - Use --json and parse stdout; progress and notices go to stderr.
 - Do not block by default; use \`login wait\` only when blocking is acceptable.
 - Never show raw tokens in user-visible chat; \`login claim\` masks them unless --reveal.
-- Export tokens into a shell only for the command that needs them.
+- Prefer \`clawauth api\`, \`clawauth exec\` or \`clawauth mcp\`: they use the token without
+  showing it to the agent. Export tokens into a shell only for the command that needs them.
 - Do not run \`npx clawauth@latest\` autonomously; use the operator's pinned version.
 
 Errors and exit codes
@@ -111,6 +120,15 @@ export async function docsText(): Promise<string> {
     import("./providers.ts"),
     import("./explain.ts"),
   ]);
+  const [setupToken, tokenImport] = await Promise.all([
+    import("./token_setup.ts"),
+    import("./token_import.ts"),
+  ]);
+  const [exec, api, mcp] = await Promise.all([
+    import("./exec.ts"),
+    import("./api.ts"),
+    import("./mcp.ts"),
+  ]);
   const usages = [
     login.LOGIN_START_USAGE,
     login.LOGIN_STATUS_USAGE,
@@ -127,6 +145,11 @@ export async function docsText(): Promise<string> {
     manage.TOKEN_RM_USAGE,
     manage.TOKEN_ORDER_USAGE,
     manage.TOKEN_PASTE_USAGE,
+    setupToken.TOKEN_SETUP_TOKEN_USAGE,
+    tokenImport.TOKEN_IMPORT_USAGE,
+    exec.EXEC_USAGE,
+    api.API_USAGE,
+    mcp.MCP_USAGE,
     providers.PROVIDERS_USAGE,
     explain.EXPLAIN_USAGE,
     DOCS_USAGE,
@@ -141,7 +164,16 @@ export async function docsText(): Promise<string> {
 
 /** `clawauth docs`. */
 export async function runDocs(argv: string[], _ctx: CliContext): Promise<CommandResult> {
-  parseCommandArgs(argv, { command: "docs", flags: {}, positionals: [], required: 0 });
+  const { flags } = parseCommandArgs(argv, {
+    command: "docs",
+    flags: { skill: { type: "boolean" } },
+    positionals: [],
+    required: 0,
+  });
+  if (flags.skill === true) {
+    const { SKILL_MD } = await import("../skill/skill_md.ts");
+    return { data: { action: "docs", format: "skill", text: SKILL_MD }, human: SKILL_MD };
+  }
   const text = await docsText();
   return { data: { action: "docs", text }, human: text };
 }

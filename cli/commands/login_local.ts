@@ -13,12 +13,17 @@
 
 import { loadCustomProviders } from "../../providers/custom.ts";
 import { createRegistry } from "../../providers/registry.ts";
-import { resolveProviderSettings } from "../../providers/settings.ts";
+import { LOCAL_CLIENTS, localClientEntry } from "../../providers/local_clients.ts";
+import { envPrefix, resolveProviderSettings } from "../../providers/settings.ts";
 import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import { parseCommandArgs, parseProfileName, parseProviderName, usageError } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
 import { writeLocalClient } from "../flows/local_client.ts";
-import { LOCAL_LOGIN_TIMEOUT_MS, runLocalLogin } from "../flows/local_login.ts";
+import {
+  LOCAL_LOGIN_TIMEOUT_MS,
+  planLoopbackListener,
+  runLocalLogin,
+} from "../flows/local_login.ts";
 import { lockPathFor, withLock } from "../lock.ts";
 import { maskTokenData } from "../output.ts";
 import {
@@ -45,6 +50,12 @@ as the server's custom providers) with "clientAuth": "none", a "clientId" (or
 port; http://127.0.0.1/<path> (no port) uses a free port, for providers that accept any
 loopback port (RFC 8252 §7.3).
 
+Built in (no configuration): openai-codex, the ChatGPT (Codex) login with the Codex CLI's
+public client (redirect http://localhost:1455/auth/callback; the account id is read from the
+token and kept as the profile's identity). When port 1455 is busy, paste the redirect URL.
+Move its endpoints with OPENAI_CODEX_AUTH_URL, OPENAI_CODEX_TOKEN_URL, OPENAI_CODEX_REDIRECT_URI
+or OPENAI_CODEX_REDIRECT_PORT (any provider: <PREFIX>_REDIRECT_PORT).
+
 --profile     store as <provider>:<name> (default: default)
 --scope       scopes to ask for (default: the provider's)
 --port        listen on this port instead of the redirect URI's
@@ -56,6 +67,7 @@ JSON fields: action ("login_local"), status ("completed"), provider, profile, vi
 keychainAccount, expiresAt.
 
 Examples:
+  clawauth login local openai-codex
   clawauth login local myidp
   clawauth login local myidp --profile work --no-browser --json
 `;
@@ -128,6 +140,43 @@ export function parseLoginLocalArgs(argv: string[]): LoginLocalArgs {
   };
 }
 
+/** `<PREFIX>_REDIRECT_PORT` (e.g. OPENAI_CODEX_REDIRECT_PORT): listen on another port. */
+export function redirectPortFromEnv(
+  env: Record<string, string | undefined>,
+  provider: string,
+): number | undefined {
+  const name = `${envPrefix(provider)}_REDIRECT_PORT`;
+  const value = env[name];
+  if (value === undefined || value === "") return undefined;
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port < 1 || port > 65535) {
+    throw usageError(
+      `${name} must be a port number 1 to 65535: got ${JSON.stringify(value.slice(0, 20))}`,
+    );
+  }
+  return port;
+}
+
+/**
+ * When the redirect URI's fixed port is taken (another login, e.g. the Codex CLI's own, may be
+ * listening), says how the paste fallback works before the login starts; `undefined` when the
+ * port is free or any port will do.
+ */
+export function busyPortHint(redirectUri: string, portOverride?: number): string | undefined {
+  const plan = planLoopbackListener(redirectUri, portOverride);
+  if (plan.port === 0) return undefined;
+  try {
+    Deno.listen({ hostname: plan.bindHost, port: plan.port }).close();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) return undefined;
+  }
+  const redirect = plan.redirectUriFor(plan.port);
+  return `Port ${plan.port} is in use, so this login cannot receive the redirect itself. After ` +
+    `approving, your browser goes to ${redirect}?code=... and shows an error page there: copy ` +
+    `that whole address from the address bar and paste it here.\n`;
+}
+
 /** `clawauth login local`. */
 export async function runLoginLocal(argv: string[], ctx: CliContext): Promise<CommandResult> {
   const args = parseLoginLocalArgs(argv);
@@ -135,8 +184,15 @@ export async function runLoginLocal(argv: string[], ctx: CliContext): Promise<Co
 
   const loaded = await loadCustomProviders({ env: ctx.env, fetch: ctx.fetch });
   const registry = createRegistry(loaded.specs);
-  const spec = registry.get(args.provider);
-  const publicClients = registry.list().filter((s) => s.clientAuth === "none").map((s) => s.name);
+  // A built-in public client (providers/local_clients.ts) unless the operator defines the name.
+  const builtinClient = loaded.specs.some((s) => s.name === args.provider)
+    ? undefined
+    : localClientEntry(args.provider);
+  const spec = builtinClient?.spec ?? registry.get(args.provider);
+  const publicClients = [
+    ...Object.keys(LOCAL_CLIENTS),
+    ...registry.list().filter((s) => s.clientAuth === "none").map((s) => s.name),
+  ];
   const defineHint =
     `define it in CLAWAUTH_PROVIDERS or CLAWAUTH_PROVIDERS_FILE with "clientAuth": "none", a "clientId" and a loopback "redirectUri" (see clawauth login local --help)`;
   if (spec === undefined) {
@@ -157,7 +213,7 @@ export async function runLoginLocal(argv: string[], ctx: CliContext): Promise<Co
     env: ctx.env,
     // No redirectUri configured: a loopback URI on any free port.
     origin: "http://127.0.0.1",
-    overrides: loaded.overrides[args.provider],
+    overrides: builtinClient?.defaults ?? loaded.overrides[args.provider],
   });
   if (!resolved.ok) {
     throw usageError(
@@ -167,6 +223,7 @@ export async function runLoginLocal(argv: string[], ctx: CliContext): Promise<Co
     );
   }
   const settings = resolved.settings;
+  const port = args.port ?? redirectPortFromEnv(ctx.env, spec.name);
 
   const store = new CredentialStore({
     keychain: await ctx.keychain(),
@@ -177,11 +234,13 @@ export async function runLoginLocal(argv: string[], ctx: CliContext): Promise<Co
   // An authorization code is single-use: make sure the token can be stored before spending it.
   await store.checkWritable();
 
+  const hint = busyPortHint(settings.redirectUri, port);
+  if (hint) ctx.stderr(hint);
   const login = await runLocalLogin({
     spec,
     settings,
     scope: args.scope,
-    port: args.port,
+    port,
     openBrowser: args.openBrowser,
     stdin: ctx.stdin,
     stderr: ctx.stderr,

@@ -22,6 +22,8 @@ export const TOKEN_USAGE = `Usage: clawauth token <command> [options] [--json]
   rm <provider>         remove a stored profile
   order get|set|clear   selection order of a provider's profiles
   paste <provider>      store a token or API key read from stdin
+  setup-token anthropic store a Claude Code setup-token (hidden prompt on a terminal)
+  import openclaw|codex import credentials from OpenClaw or the Codex CLI
 
 Profiles: \`--profile <name>\` (or provider:name) picks an account; without it, the
 provider's order (\`token order\`), else the profile used last.

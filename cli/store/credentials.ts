@@ -380,6 +380,13 @@ function decodeJwtClaims(token: string): Record<string, unknown> | undefined {
   }
 }
 
+/** `chatgpt_account_id` of a JWT's `https://api.openai.com/auth` claim, unverified. */
+export function openAiAccountId(token: string | undefined): string | undefined {
+  const claims = token ? decodeJwtClaims(token) : undefined;
+  const auth = claims?.["https://api.openai.com/auth"];
+  return isObject(auth) ? stringField(auth.chatgpt_account_id) : undefined;
+}
+
 /**
  * The account a token response belongs to, for display only (never trusted for anything):
  * the `id_token`'s `sub`/`email`/`name` claims decoded WITHOUT verification, Slack's
@@ -394,8 +401,12 @@ export function accountFromTokenData(
   const idToken = stringField(tokenData.id_token) ??
     (isObject(tokenData.authed_user) ? stringField(tokenData.authed_user.id_token) : undefined);
   const claims = idToken ? decodeJwtClaims(idToken) : undefined;
+  // OpenAI (ChatGPT/Codex): the account is the `https://api.openai.com/auth` claim's
+  // `chatgpt_account_id`, in the id token (openai/codex codex-rs/login/src/token_data.rs) and
+  // the access token (OpenClaw reads it there); it wins over `sub` (a user, not the account).
+  id = openAiAccountId(stringField(tokenData.access_token)) ?? openAiAccountId(idToken);
   if (claims) {
-    id = stringField(claims.sub);
+    id ??= stringField(claims.sub);
     email = stringField(claims.email);
     name = stringField(claims.name) ?? stringField(claims.preferred_username);
   }

@@ -101,6 +101,17 @@ export interface OidcUpstreamOptions {
   hostname?: string;
   /** Show the demo accounts on the login page (for the newcomer demo). Default: true when `accounts` is not given. */
   showAccountHint?: boolean;
+  /**
+   * Issue JWT access tokens (RS256, signed with the provider's key) for this resource instead of
+   * opaque ones, through oidc-provider's resource indicators (RFC 8707): every authorization
+   * and refresh defaults to `resource`, and `claims(accountId)` are added to each access token
+   * (e.g. OpenAI's `https://api.openai.com/auth` → `chatgpt_account_id`). The userinfo endpoint
+   * does not accept these tokens (their audience is the resource).
+   */
+  jwtAccessTokens?: {
+    resource: string;
+    claims?: (accountId: string) => Record<string, unknown>;
+  };
 }
 
 export interface UpstreamCounts {
@@ -264,6 +275,7 @@ export async function startOidcUpstream(options: OidcUpstreamOptions): Promise<O
   const authMethod = options.clientAuth === "body" ? "client_secret_post" : "client_secret_basic";
   const publicClientId = options.publicClientId ?? "clawauth-public-client";
   const publicRedirectUris = options.publicRedirectUris ?? ["http://127.0.0.1/callback"];
+  const jwtResource = options.jwtAccessTokens;
   const extraRedirectUris = { confidential: new Set<string>(), public: new Set<string>() };
   const store = createMemoryStore();
   const counts: UpstreamCounts = {
@@ -351,7 +363,26 @@ export async function startOidcUpstream(options: OidcUpstreamOptions): Promise<O
       revocation: { enabled: true },
       introspection: { enabled: true },
       userinfo: { enabled: true },
+      ...(jwtResource === undefined ? {} : {
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => jwtResource.resource,
+          useGrantedResource: () => true,
+          getResourceServerInfo: () => ({
+            scope: scopes.join(" "),
+            audience: jwtResource.resource,
+            accessTokenFormat: "jwt",
+            jwt: { sign: { alg: "RS256" } },
+          }),
+        },
+      }),
     },
+    ...(jwtResource?.claims === undefined ? {} : {
+      extraTokenClaims(_ctx: unknown, token: { kind: string; accountId?: string }) {
+        if (token.kind !== "AccessToken" || token.accountId === undefined) return undefined;
+        return jwtResource.claims!(token.accountId);
+      },
+    }),
     interactions: {
       url(_ctx: unknown, interaction: { uid: string }) {
         return `/interaction/${interaction.uid}`;
