@@ -115,3 +115,77 @@ export async function benchApproval(options: ApprovalOptions): Promise<ApprovalR
     statusRequests,
   };
 }
+
+/** Options of {@linkcode benchWaitingCost}. */
+export interface WaitingCostOptions {
+  serverUrl: string;
+  provider: string;
+  boxPublicKey: string;
+  mode: "poll" | "wait";
+  agents: number;
+  durationMs: number;
+  /** CPU µs the server process used so far (all threads). */
+  cpuUs: () => Promise<number>;
+  pollIntervalMs?: number;
+}
+
+/** What the server spends on agents that wait for a human who does not come. */
+export interface WaitingCost {
+  /** Server CPU µs per waiting agent per second. */
+  cpuUsPerAgentSecond: number;
+  /** Status requests per agent in the window. */
+  requestsPerAgent: number;
+}
+
+/** `agents` agents wait `durationMs` for a human who never approves; measures the server. */
+export async function benchWaitingCost(options: WaitingCostOptions): Promise<WaitingCost> {
+  const { serverUrl, mode, durationMs } = options;
+  const interval = options.pollIntervalMs ?? 2000;
+  const keys = await createSigningKeys(options.agents);
+  const sessions = await Promise.all(keys.map(async (key) => {
+    const response = await fetch(`${serverUrl}/init`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        provider: options.provider,
+        verifyKey: key.verifyKey,
+        boxPublicKey: options.boxPublicKey,
+      }),
+    });
+    if (!response.ok) throw new Error(`/init: ${response.status} ${await response.text()}`);
+    return { id: (await response.json()).sessionId as string, key };
+  }));
+  let requests = 0;
+  const stop = new AbortController();
+  const cpuBefore = await options.cpuUs();
+  const started = performance.now();
+  const agent = async (index: number) => {
+    const { id, key } = sessions[index];
+    if (mode === "poll") await sleep((interval * index) / sessions.length);
+    while (!stop.signal.aborted) {
+      const path = `/status/${id}`;
+      const headers = await signRequest(key.signKey, { sessionId: id, path });
+      requests++;
+      try {
+        const response = await fetch(`${serverUrl}${path}${mode === "wait" ? "?wait=30" : ""}`, {
+          headers,
+          signal: stop.signal,
+        });
+        await response.body?.cancel();
+      } catch {
+        return; // aborted at the end of the window
+      }
+      if (mode === "poll") await sleep(interval);
+    }
+  };
+  const running = Promise.all(sessions.map((_, i) => agent(i)));
+  await sleep(durationMs);
+  const cpuUs = await options.cpuUs() - cpuBefore;
+  const seconds = (performance.now() - started) / 1000;
+  stop.abort();
+  await running;
+  return {
+    cpuUsPerAgentSecond: cpuUs / sessions.length / seconds,
+    requestsPerAgent: requests / sessions.length,
+  };
+}

@@ -41,7 +41,12 @@ import { type OidcUpstream, startOidcUpstream } from "../../server/demo/oidc_ups
 import { authorizeOverHttp } from "../fixtures/oidc_provider.ts";
 import { REPO_ROOT, runCli } from "../fixtures/run_cli.ts";
 import { encodeRequest, type LoadResult, runLoad } from "./load.ts";
-import { type ApprovalResult, benchApproval } from "./approval.ts";
+import {
+  type ApprovalResult,
+  benchApproval,
+  benchWaitingCost,
+  type WaitingCost,
+} from "./approval.ts";
 import { type BenchProcess, startBenchProcess } from "./processes.ts";
 import { createSigningKeys, signedGets } from "./signed_requests.ts";
 
@@ -99,7 +104,12 @@ interface ApprovalRow {
   place: KvPlace;
   mode: "poll" | "wait";
   result: ApprovalResult;
+  /** Server work for agents whose human does not come. */
+  idle: WaitingCost;
 }
+
+/** Agents waiting in vain while the server's CPU is measured. */
+const IDLE_AGENTS = 200;
 
 /** Agents waiting at once in the approval runs. */
 const APPROVAL_AGENTS = 10;
@@ -660,6 +670,7 @@ function spread(values: number[], digits: number): string {
 }
 
 function report(
+  flags: Flags,
   options: {
     rows: Row[];
     cli: CliTiming[];
@@ -736,8 +747,10 @@ function report(
         "p90 ms",
         "max ms",
         "status requests per agent (median)",
+        `${IDLE_AGENTS} agents waiting in vain: server CPU µs per agent-second`,
+        `status requests per agent in ${flags.durationMs / 1000} s`,
       ],
-      options.approvals.map(({ place, mode, result }) => [
+      options.approvals.map(({ place, mode, result, idle }) => [
         `${
           mode === "wait" ? "long-poll GET /status?wait=30" : "poll GET /status every 2 s"
         } [KV ${place}]`,
@@ -746,6 +759,8 @@ function report(
         fixed(quantileOf(result.latenciesMs, 0.9), 0),
         fixed(Math.max(...result.latenciesMs), 0),
         fixed(median(result.statusRequests), 0),
+        fixed(idle.cpuUsPerAgentSecond, 0),
+        fixed(idle.requestsPerAgent, 1),
       ]),
     ));
   }
@@ -830,17 +845,23 @@ async function main(): Promise<void> {
         if (flags.only.has("approve")) {
           for (const mode of ["poll", "wait"] as const) {
             log(`approval to claim, ${mode} (${place})`);
-            approvals.push({
-              place,
+            const result = await benchApproval({
+              serverUrl: target.server.url,
+              provider: PROVIDER,
+              boxPublicKey: target.boxPublicKey,
               mode,
-              result: await benchApproval({
-                serverUrl: target.server.url,
-                provider: PROVIDER,
-                boxPublicKey: target.boxPublicKey,
-                mode,
-                agents: APPROVAL_AGENTS,
-              }),
+              agents: APPROVAL_AGENTS,
             });
+            const idle = await benchWaitingCost({
+              serverUrl: target.server.url,
+              provider: PROVIDER,
+              boxPublicKey: target.boxPublicKey,
+              mode,
+              agents: IDLE_AGENTS,
+              durationMs: flags.durationMs,
+              cpuUs: () => target!.server.cpuUs(),
+            });
+            approvals.push({ place, mode, result, idle });
           }
         }
         const rssEndKib = await target.server.rssKib();
@@ -854,7 +875,7 @@ async function main(): Promise<void> {
         target = undefined;
       }
     }
-    report({ rows, cli, approvals, notes, elapsedMs: performance.now() - started });
+    report(flags, { rows, cli, approvals, notes, elapsedMs: performance.now() - started });
   } finally {
     if (target) await stopTarget(target).catch(() => {});
     await upstream?.close().catch(() => {});
