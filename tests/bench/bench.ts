@@ -13,7 +13,7 @@
  * | verify floor + GET /status signed | the verify floor (./floor_server.ts: headers, Web Crypto Ed25519 verify with the key cached, nonce in a Map) and then the server, 200 sessions, one connection each, closed loop, `--repeat` times; each server run is reported as a ratio of the floor run just before it, with the server's CPU µs and KV nonce commits per request |
  * | GET /status paced | 200 sessions each polling 4 times a second (the rate the server must allow), then every 2 s (the 0.4 CLI's default) |
  * | GET /claim | completed sessions written ahead through the server's store, one claim each |
- * | approve | approval-to-claim latency of 10 waiting agents, polling every 2 s vs long-polling (./approval.ts) |
+ * | approve | approval-to-claim latency of 10 waiting agents, polling every 2 s vs long-polling; then the server CPU and requests of 200 agents whose human never comes (./approval.ts) |
  * | cli | `token get demo --json` and `login start demo --json` beside an empty module, interleaved |
  *
  * CPU per request is the server process's user + system time (all threads, `/proc/<pid>/stat`)
