@@ -289,7 +289,9 @@ async function startTarget(
     await Deno.mkdir(flags.profileDir, { recursive: true });
     args.push("--cpu-prof", `--cpu-prof-dir=${flags.profileDir}`);
   }
-  args.push(`--config=${REPO_ROOT}/deno.json`, `${REPO_ROOT}/server/main.ts`);
+  // BENCH_SERVER_ROOT=<another checkout> runs that checkout's server (before/after comparisons).
+  const serverRoot = Deno.env.get("BENCH_SERVER_ROOT") ?? REPO_ROOT;
+  args.push(`--config=${serverRoot}/deno.json`, `${serverRoot}/server/main.ts`);
   let server: BenchProcess;
   try {
     server = await startBenchProcess({
@@ -409,6 +411,17 @@ function fromQueues(queues: Uint8Array[][]) {
   return (_: number, connection: number) => queues[connection][cursors[connection]++];
 }
 
+/** The server's KV stats, or undefined for a server without them (an older checkout). */
+async function kvStatsOf(process: BenchProcess) {
+  // SIGUSR1 would end a server that does not listen for it.
+  if (Deno.env.get("BENCH_SERVER_ROOT") !== undefined) return undefined;
+  try {
+    return await process.kvStats();
+  } catch {
+    return undefined;
+  }
+}
+
 /** What a signed-status run measured, with the process's CPU and (server) KV commits. */
 interface StatusRun {
   result: LoadResult;
@@ -437,7 +450,7 @@ async function closedLoopStatus(
   ) + 1;
   const queues = await prepareStatusQueues(host, sessions, perSession);
   const cpuBefore = await process.cpuUs();
-  const statsBefore = options.stats ? await process.kvStats() : undefined;
+  const statsBefore = options.stats ? await kvStatsOf(process) : undefined;
   const result = await runLoad({
     url: process.url,
     connections: sessions.length,
@@ -447,7 +460,7 @@ async function closedLoopStatus(
   const cpuUsPerRequest = (await process.cpuUs() - cpuBefore) / Math.max(1, result.requests);
   let commitsPerRequest: number | undefined;
   if (statsBefore) {
-    const statsAfter = await process.kvStats();
+    const statsAfter = (await kvStatsOf(process))!;
     commitsPerRequest = (statsAfter.nonceCommits - statsBefore.nonceCommits) /
       Math.max(1, result.requests);
   }
@@ -517,7 +530,7 @@ async function benchStatus(flags: Flags, target: Target, tmp: string): Promise<R
       const perSession = Math.ceil(flags.durationMs / intervalMs) + 1;
       const queues = await prepareStatusQueues(target.host, sessions, perSession);
       const cpuBefore = await target.server.cpuUs();
-      const statsBefore = await target.server.kvStats();
+      const statsBefore = await kvStatsOf(target.server);
       const result = await runLoad({
         url: target.server.url,
         connections: POLLING_SESSIONS,
@@ -526,7 +539,7 @@ async function benchStatus(flags: Flags, target: Target, tmp: string): Promise<R
         next: fromQueues(queues),
       });
       const cpuUs = await target.server.cpuUs() - cpuBefore;
-      const statsAfter = await target.server.kvStats();
+      const statsAfter = await kvStatsOf(target.server);
       warnUnlessOk(`GET /status paced (${target.place})`, result);
       rows.push({
         scenario: `GET /status paced, ${pacedLabel(intervalMs)} [KV ${target.place}]`,
@@ -534,8 +547,9 @@ async function benchStatus(flags: Flags, target: Target, tmp: string): Promise<R
         result,
         closedLoop: false,
         cpuUsPerRequest: cpuUs / Math.max(1, result.requests),
-        commitsPerRequest: (statsAfter.nonceCommits - statsBefore.nonceCommits) /
-          Math.max(1, result.requests),
+        commitsPerRequest: statsBefore && statsAfter
+          ? (statsAfter.nonceCommits - statsBefore.nonceCommits) / Math.max(1, result.requests)
+          : undefined,
       });
     }
   }
@@ -879,7 +893,9 @@ async function main(): Promise<void> {
   } finally {
     if (target) await stopTarget(target).catch(() => {});
     await upstream?.close().catch(() => {});
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    // BENCH_KEEP=1 keeps the server logs (request durations) for a look afterwards.
+    if (Deno.env.get("BENCH_KEEP") === "1") log(`kept ${tmp}`);
+    else await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
 }
 
