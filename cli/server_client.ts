@@ -33,6 +33,9 @@ const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 const KNOWN_CODES = new Set<string>(Object.values(ERROR_CODES));
 
 /** Options of {@linkcode createServerClient}. */
+/** `KXRT-4MPQ`: RFC 8628 §6.1 alphabet, as the server makes them. */
+export const CONFIRMATION_CODE_PATTERN = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
+
 export interface ServerClientOptions {
   serverUrl: string;
   fetch: typeof fetch;
@@ -318,13 +321,27 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       if (typeof expiresIn !== "number" || !Number.isFinite(expiresIn) || expiresIn <= 0) {
         throw invalidResponse("/init", "expiresIn is not a positive number");
       }
-      return {
+      const result: InitResponse = {
         sessionId,
         provider: payload.provider,
         authUrl,
         shortAuthUrl: typeof shortAuthUrl === "string" ? shortAuthUrl : authUrl,
         expiresIn,
       };
+      // Newer servers only; a malformed value is dropped rather than shown to a person.
+      const { confirmationCode, pollIntervalSeconds } = body;
+      if (
+        typeof confirmationCode === "string" && CONFIRMATION_CODE_PATTERN.test(confirmationCode)
+      ) {
+        result.confirmationCode = confirmationCode;
+      }
+      if (
+        typeof pollIntervalSeconds === "number" && Number.isInteger(pollIntervalSeconds) &&
+        pollIntervalSeconds >= 1 && pollIntervalSeconds <= 60
+      ) {
+        result.pollIntervalSeconds = pollIntervalSeconds;
+      }
+      return result;
     },
 
     async status(

@@ -28,6 +28,12 @@ export interface ResolveSettingsOptions {
   origin: string;
   /** Settings from the operator's provider JSON; the environment overrides them. */
   overrides?: Partial<ProviderSettings>;
+  /**
+   * Redirect URI when neither the environment nor `overrides` set one; default
+   * `${origin}/callback`. The server passes `${origin}/callback/<provider>` (one redirect
+   * URI per provider, RFC 9700 §4.4.2).
+   */
+  defaultRedirectUri?: string;
 }
 
 /**
@@ -91,7 +97,7 @@ export function resolveProviderSettings(
   spec: ProviderSpec,
   options: ResolveSettingsOptions,
 ): ResolveSettingsResult {
-  const { env, origin, overrides = {} } = options;
+  const { env, origin, overrides = {}, defaultRedirectUri } = options;
   const names = providerEnvNames(spec.name);
   const pick = (envName: string, override: string | undefined): string | undefined => {
     const fromEnv = env[envName];
@@ -110,7 +116,7 @@ export function resolveProviderSettings(
   const settings: ProviderSettings = {
     clientId: clientId!,
     clientSecret: clientSecret ?? "",
-    redirectUri: pick(names.redirectUri, overrides.redirectUri) ??
+    redirectUri: pick(names.redirectUri, overrides.redirectUri) ?? defaultRedirectUri ??
       `${origin.replace(/\/+$/, "")}/callback`,
     authorizeUrl: pick(names.authorizeUrl, overrides.authorizeUrl) ?? spec.authorizeUrl,
     tokenUrl: pick(names.tokenUrl, overrides.tokenUrl) ?? spec.tokenUrl,

@@ -97,6 +97,13 @@ export interface ProviderSpec {
    * checks `iss` against it when the provider sends one (RFC 9207).
    */
   issuer?: string;
+  /**
+   * True when the provider always sends `iss` in its authorization response (OIDC discovery
+   * `authorization_response_iss_parameter_supported`): a callback without `iss` is refused.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9207#section-3
+   */
+  issuerInResponse?: boolean;
   /** Free-text quirks worth knowing. */
   notes?: string;
   /** `builtin` for the registry, `custom` for operator-defined providers. */

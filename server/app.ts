@@ -1,8 +1,8 @@
 /**
  * The clawauth server as a Hono app, built from its dependencies so tests can inject a
  * `:memory:` KV, a clock and `fetch`. Route groups are sub-apps; the order below matters:
- * `/healthz` answers even when misconfigured; the short link `/{provider}/{id}` comes last
- * because it matches any two-segment path.
+ * `/healthz` answers even when misconfigured; the confirmation page `/{provider}/{id}` comes
+ * last because it matches any two-segment path (`/callback/{provider}` is mounted before it).
  */
 
 import { Hono } from "hono";
@@ -24,7 +24,8 @@ import { createRefreshRoute } from "./routes/refresh.ts";
 import { createSessionRoutes } from "./routes/session.ts";
 import { createShortLinkRoute } from "./routes/short_link.ts";
 import type { AppEnv, AppServices, LogLine } from "./services.ts";
-import { createStateSigner } from "./state.ts";
+import { createCsrfGuard } from "./csrf.ts";
+import { createStateCipher } from "./state.ts";
 import { createSessionStore, type SessionStoreOptions } from "./store.ts";
 
 /** Dependencies of {@linkcode createApp}. */
@@ -60,9 +61,10 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     log,
     sleep: options.sleep,
   };
-  const stateSigner = config.stateSigningSecret === undefined
+  const secret = config.stateSigningSecret;
+  const keyed = secret === undefined
     ? undefined
-    : createStateSigner(config.stateSigningSecret);
+    : { ...services, csrf: createCsrfGuard(secret), stateCipher: createStateCipher(secret) };
 
   const app = new Hono<AppEnv>();
   app.use(securityHeaders());
@@ -82,17 +84,14 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     },
   }));
   app.route("/", createHealthzRoute());
-  app.use(requireStateSecret({ configured: stateSigner !== undefined }));
+  app.use(requireStateSecret({ configured: keyed !== undefined }));
   app.route("/", createReadyzRoute(services));
   app.route("/", createProvidersRoutes(services));
-  if (stateSigner !== undefined) {
-    const signed = { ...services, stateSigner };
-    app.route("/", createInitRoute(signed));
-    app.route("/", createCallbackRoute(signed));
-  }
+  app.route("/", createInitRoute(services));
+  if (keyed !== undefined) app.route("/", createCallbackRoute(keyed));
   app.route("/", createSessionRoutes(services));
   app.route("/", createRefreshRoute(services));
-  app.route("/", createShortLinkRoute(services));
+  if (keyed !== undefined) app.route("/", createShortLinkRoute(keyed));
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

@@ -1,9 +1,9 @@
 /**
- * Binds the callback to the browser that opened the short link: the short-link redirect sets
- * a random, HttpOnly, SameSite=Lax cookie scoped to the callback path, and KV keeps only its
- * SHA-256. Each open stores its own hash, so a link previewer opening the link first does not
- * lock the person out. Someone who learns the `state` but never opened the link in their own
- * browser cannot finish (or poison) the session.
+ * One browser per login. The first continue from the confirmation page gives the browser a
+ * random, HttpOnly, SameSite=Lax cookie (Lax so the provider's redirect back to the callback,
+ * a top-level GET from another site, still carries it) and stores only its SHA-256 in the
+ * session. The callback must come from that browser; a continue from any other browser
+ * contests the session (server/continue_login.ts).
  */
 
 import { encodeBase64Url, randomBase64Url } from "../shared/base64.ts";
@@ -18,13 +18,13 @@ export function newBindingValue(): string {
   return randomBase64Url(32);
 }
 
-/** What KV stores for a cookie value. */
-export async function hashBindingValue(value: string): Promise<string> {
+/** What KV stores for a cookie value (also used for `state`). */
+export async function sha256Base64Url(value: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
   return encodeBase64Url(new Uint8Array(digest));
 }
 
-/** The cookie's `Path`: the callback route under the public base URL's path prefix. */
+/** The cookie's `Path`: the public base URL's path, so the page and every callback see it. */
 export function bindingCookiePath(baseUrl: string): string {
-  return `${new URL(baseUrl).pathname.replace(/\/+$/, "")}/callback`;
+  return new URL(baseUrl).pathname.replace(/\/+$/, "") || "/";
 }

@@ -7,12 +7,13 @@
  * | `PORT` | `8787` | listening port (`0`: any free port, printed on start) |
  * | `HOSTNAME` | `127.0.0.1` | listening address; `0.0.0.0` to accept remote connections (ignored on Deno Deploy) |
  * | `PUBLIC_BASE_URL` | request origin | public origin (and optional path prefix) of links and the redirect URI |
- * | `STATE_SIGNING_SECRET` | required | HMAC key of the OAuth `state`; missing: every route but `/healthz` answers 500 |
+ * | `STATE_SIGNING_SECRET` | required | key of the OAuth `state` (AES-GCM) and of the confirmation form's CSRF token (HMAC); missing: every route but `/healthz` answers 500 |
  * | `SESSION_TTL_SECONDS` | `3600` | session lifetime when `/init` names none (clamped to 60..86400) |
  * | `CLAWAUTH_KV_PATH` | `./clawauth.kv.sqlite` | KV file, `:memory:` or a KV Connect URL; on Deno Deploy the platform KV |
  * | `CLAWAUTH_PROVIDERS` / `CLAWAUTH_PROVIDERS_FILE` | none | operator-defined providers (providers/custom.ts) |
  * | `CLAWAUTH_INIT_RATE_LIMIT` | `30` | `POST /init` per client address per minute; `0` disables |
  * | `CLAWAUTH_REFRESH_RATE_LIMIT` | `60` | `POST /refresh` per client address per minute; `0` disables |
+ * | `CLAWAUTH_LINK_RATE_LIMIT` | `60` | confirmation-page opens, and continues, per client address per minute (each); `0` disables |
  * | `CLAWAUTH_POLL_RATE_LIMIT` | `10` | signed `/status` + `/claim` per session per second; `0` disables |
  * | `CLAWAUTH_TRUST_PROXY` | off | `1`/`true` (or a hop count): take the client address from `x-forwarded-for` |
  * | `CLAWAUTH_LOG` | `json` | `json`: one JSON line per request on stdout; `off`: no request log |
@@ -42,6 +43,8 @@ export interface ServerConfig {
   kvPath?: string;
   initRateLimit: number;
   refreshRateLimit: number;
+  /** Confirmation-page opens (and, separately, continues) per client address per minute. */
+  linkRateLimit: number;
   pollRateLimit: number;
   /** Number of trusted proxy hops in front of the server; 0: use the connection address. */
   trustProxyHops: number;
@@ -159,6 +162,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
       max: 1_000_000,
     }),
     refreshRateLimit: readInteger(env, "CLAWAUTH_REFRESH_RATE_LIMIT", {
+      fallback: 60,
+      min: 0,
+      max: 1_000_000,
+    }),
+    linkRateLimit: readInteger(env, "CLAWAUTH_LINK_RATE_LIMIT", {
       fallback: 60,
       min: 0,
       max: 1_000_000,

@@ -11,16 +11,33 @@ import { ClawauthError, ERROR_CODES, isClawauthError } from "../shared/errors.ts
 import { renderPage } from "./html.ts";
 import type { AppEnv } from "./services.ts";
 
-const PAGE_TITLES: Record<string, string> = {
-  [ERROR_CODES.SESSION_NOT_FOUND]: "This sign-in link has expired",
-  [ERROR_CODES.SESSION_COMPLETED]: "This sign-in is already complete",
-  [ERROR_CODES.SESSION_FAILED]: "This sign-in failed",
-  [ERROR_CODES.PROVIDER_MISMATCH]: "This link does not match its provider",
-  [ERROR_CODES.INVALID_STATE]: "This sign-in link is not valid",
-  [ERROR_CODES.BROWSER_MISMATCH]: "Open the link you were sent",
-  [ERROR_CODES.PROVIDER_ERROR]: "The provider did not approve the sign-in",
-  [ERROR_CODES.TOKEN_EXCHANGE_FAILED]: "The sign-in could not be completed",
-  [ERROR_CODES.UPSTREAM_UNAVAILABLE]: "The provider is not answering",
+/** Title, `data-page` marker and tone of the page each error code renders as. */
+const PAGES: Record<string, { title: string; kind: string; tone?: "warn" | "bad" }> = {
+  [ERROR_CODES.SESSION_NOT_FOUND]: { title: "This sign-in link has expired", kind: "expired" },
+  [ERROR_CODES.SESSION_COMPLETED]: { title: "Already signed in", kind: "completed" },
+  [ERROR_CODES.SESSION_CLAIMED]: { title: "Already handed to your agent", kind: "claimed" },
+  [ERROR_CODES.SESSION_FAILED]: { title: "This sign-in failed", kind: "failed", tone: "bad" },
+  [ERROR_CODES.SESSION_CONTESTED]: {
+    title: "This link was already used in another browser",
+    kind: "contested",
+    tone: "bad",
+  },
+  [ERROR_CODES.PROVIDER_MISMATCH]: {
+    title: "This link does not match its provider",
+    kind: "error",
+  },
+  [ERROR_CODES.INVALID_STATE]: { title: "This sign-in link is not valid", kind: "error" },
+  [ERROR_CODES.ISSUER_MISMATCH]: { title: "This answer is not from the provider", kind: "error" },
+  [ERROR_CODES.BROWSER_MISMATCH]: { title: "Open the link you were sent", kind: "error" },
+  [ERROR_CODES.CROSS_SITE_REQUEST]: { title: "Continue from the sign-in page", kind: "error" },
+  [ERROR_CODES.CSRF_MISMATCH]: { title: "Continue from the sign-in page", kind: "error" },
+  [ERROR_CODES.PROVIDER_ERROR]: { title: "The sign-in was not approved", kind: "failed" },
+  [ERROR_CODES.TOKEN_EXCHANGE_FAILED]: {
+    title: "The sign-in could not be completed",
+    kind: "failed",
+  },
+  [ERROR_CODES.UPSTREAM_UNAVAILABLE]: { title: "The provider is not answering", kind: "error" },
+  [ERROR_CODES.RATE_LIMITED]: { title: "Too many attempts", kind: "rate-limited", tone: "warn" },
 };
 
 function wantsJson(c: Context<AppEnv>): boolean {
@@ -45,10 +62,23 @@ export function errorResponse(c: Context<AppEnv>, error: ClawauthError): Respons
   const status = error.status as ContentfulStatusCode;
   if (c.get("pageErrors") && !wantsJson(c)) {
     const detail = error.details.description;
+    const page = error.details.page === "declined"
+      ? { title: "You declined", kind: "declined" }
+      : error.details.page === "stopped"
+      ? {
+        title: "Sign-in stopped: this link was used twice",
+        kind: "contested",
+        tone: "bad" as const,
+      }
+      : PAGES[error.code] ?? { title: "Something went wrong", kind: "error" };
+    const extra = typeof error.details.pageNote === "string" ? [error.details.pageNote] : [];
+    const retryAfter = error.details.retryAfterSeconds;
+    if (typeof retryAfter === "number") extra.push(`Try again in ${retryAfter} seconds.`);
     return c.html(
       renderPage({
-        title: PAGE_TITLES[error.code] ?? "Something went wrong",
+        ...page,
         message: error.message,
+        extra,
         detail: typeof detail === "string" && detail !== "" ? detail : undefined,
         code: error.code,
       }),

@@ -38,6 +38,7 @@ export function lookupProvider(
     env: services.config.env,
     origin: options.baseUrl,
     overrides: services.providerOverrides[name],
+    defaultRedirectUri: `${options.baseUrl}/callback/${name}`,
   });
   if (!resolved.ok) {
     throw new ClawauthError(

@@ -6,7 +6,6 @@
 import type { ProviderRegistry } from "../providers/registry.ts";
 import type { ProviderSettings } from "../providers/types.ts";
 import type { ServerConfig } from "./config.ts";
-import type { StateSigner } from "./state.ts";
 import type { SessionEntry, SessionStore } from "./store.ts";
 
 /** One structured log line. */
@@ -18,8 +17,6 @@ export interface AppServices {
   registry: ProviderRegistry;
   /** Per provider: settings from the operator's provider JSON. */
   providerOverrides: Record<string, Partial<ProviderSettings>>;
-  /** Undefined when `STATE_SIGNING_SECRET` is missing (every route but /healthz refuses). */
-  stateSigner?: StateSigner;
   /** Epoch milliseconds. */
   now: () => number;
   fetch: typeof fetch;
@@ -39,6 +36,8 @@ export interface AppVariables {
   errorStack?: string;
   /** Set on routes a person opens in a browser: errors render as HTML pages. */
   pageErrors?: boolean;
+  /** The confirmation page's CSP `form-action` sources (its form redirects to the provider). */
+  formAction?: string;
   /** Set by the not-found handler so the log names no route. */
   unmatched?: boolean;
 }

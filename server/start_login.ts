@@ -1,16 +1,18 @@
 /**
- * `POST /init`'s work: creates a pending session (PKCE verifier kept server-side, signed
- * `state`), and returns the provider's authorize URL and the short link to send the person.
+ * `POST /init`'s work: creates a pending session (PKCE verifier kept server-side, a
+ * confirmation code) and returns the confirmation page's URL to send the person. No `state`
+ * exists yet: the confirmation page's continue makes one (server/continue_login.ts).
  */
 
-import { buildAuthorizeUrl } from "../providers/authorize_url.ts";
-import { createPkcePair } from "../providers/pkce.ts";
 import type { InitResponse } from "../shared/wire.ts";
 import { clampSessionTtl } from "./config.ts";
+import { newConfirmationCode } from "./confirmation_code.ts";
 import { baseUrlOf, lookupProvider } from "./provider_lookup.ts";
 import type { AppServices } from "./services.ts";
-import type { StateSigner } from "./state.ts";
 import type { SessionRecord } from "./store.ts";
+
+/** Poll interval `/init` suggests (the 0.4 CLI polls every 2 s). */
+export const POLL_INTERVAL_SECONDS = 2;
 
 /** A validated `/init` request. */
 export interface StartLoginRequest {
@@ -23,8 +25,13 @@ export interface StartLoginRequest {
   requestUrl: string;
 }
 
+/** The confirmation page of a session: the only link a person is ever given. */
+export function confirmationPageUrl(baseUrl: string, provider: string, sessionId: string): string {
+  return `${baseUrl}/${provider}/${sessionId}`;
+}
+
 export async function startLogin(
-  services: AppServices & { stateSigner: StateSigner },
+  services: AppServices,
   request: StartLoginRequest,
 ): Promise<InitResponse> {
   const baseUrl = baseUrlOf(services, request.requestUrl);
@@ -33,17 +40,7 @@ export async function startLogin(
   const createdAt = services.now();
   const expiresAt = createdAt + ttlSeconds * 1000;
   const sessionId = crypto.randomUUID();
-  const pkce = spec.pkce === "none" ? undefined : await createPkcePair();
-  const state = await services.stateSigner.sign({
-    sessionId,
-    provider: spec.name,
-    expiresAt,
-  });
-  const authUrl = buildAuthorizeUrl(spec, settings, {
-    state,
-    scope: request.scope,
-    codeChallenge: pkce?.challenge,
-  });
+  const confirmationCode = newConfirmationCode();
   const record: SessionRecord = {
     id: sessionId,
     provider: spec.name,
@@ -51,18 +48,21 @@ export async function startLogin(
     verifyKey: request.verifyKey,
     boxPublicKey: request.boxPublicKey,
     redirectUri: settings.redirectUri,
-    authUrl,
+    confirmationCode,
     createdAt,
     expiresAt,
   };
   if (request.scope !== undefined) record.scope = request.scope;
-  if (pkce !== undefined) record.codeVerifier = pkce.verifier;
   await services.store.createSession(record);
+  const pageUrl = confirmationPageUrl(baseUrl, spec.name, sessionId);
   return {
     sessionId,
     provider: spec.name,
-    authUrl,
-    shortAuthUrl: `${baseUrl}/${spec.name}/${sessionId}`,
+    // The 0.4 field kept its name; it is the confirmation page too, so no link skips it.
+    authUrl: pageUrl,
+    shortAuthUrl: pageUrl,
     expiresIn: ttlSeconds,
+    confirmationCode,
+    pollIntervalSeconds: POLL_INTERVAL_SECONDS,
   };
 }

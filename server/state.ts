@@ -1,82 +1,64 @@
 /**
- * The OAuth `state` parameter: signed (HMAC-SHA-256 with `STATE_SIGNING_SECRET`), expiring
- * with its session and bound to the provider, so a callback can only finish the session and
- * provider it was issued for. Form: `base64url(json payload) "." base64url(mac)`.
+ * The OAuth `state` parameter: the session id encrypted with AES-256-GCM under a key derived
+ * from `STATE_SIGNING_SECRET`, with a fresh random IV per continue. It reveals nothing (not the
+ * session, not the provider; it does not decode without the key), cannot be forged, and needs
+ * no KV key of its own: the session stores the SHA-256 of its current `state`, so a `state`
+ * works for exactly one authorization and only for the session it was made for.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.12 (CSRF protection with `state`)
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.7 (OAuth 2.0 security BCP)
  */
 
-import { decodeBase64Url, encodeBase64Url, randomBase64Url } from "../shared/base64.ts";
-import { ClawauthError, ERROR_CODES } from "../shared/errors.ts";
+import { decodeBase64Url, encodeBase64Url } from "../shared/base64.ts";
 
-/** What a valid state says. */
-export interface StateClaims {
-  sessionId: string;
-  provider: string;
-  /** Epoch milliseconds. */
-  expiresAt: number;
+/** Longest `state` a callback reads (ours are 86 characters). */
+export const MAX_STATE_LENGTH = 256;
+const IV_BYTES = 12;
+
+export interface StateCipher {
+  /** A fresh, opaque `state` for `sessionId`. */
+  seal(sessionId: string): Promise<string>;
+  /** The session id inside a `state` this server made, else null. */
+  open(state: string | undefined): Promise<string | null>;
 }
 
-export interface StateSigner {
-  sign(claims: StateClaims): Promise<string>;
-  /** The claims of a valid, unexpired state; throws `invalid_state` (400) otherwise. */
-  verify(state: string | undefined, nowMs: number): Promise<StateClaims>;
-}
-
-const MAX_STATE_LENGTH = 1024;
 const encoder = new TextEncoder();
 
-function invalidState(message: string): ClawauthError {
-  return new ClawauthError(ERROR_CODES.INVALID_STATE, message, { status: 400 });
-}
-
-/** Builds a signer over `secret`; the HMAC key is imported once. */
-export function createStateSigner(secret: string): StateSigner {
-  const key = crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign", "verify"],
-  );
+/** Builds the cipher over `secret`; the key (SHA-256 of a label and the secret) is made once. */
+export function createStateCipher(secret: string): StateCipher {
+  const key = (async () => {
+    const raw = await crypto.subtle.digest(
+      "SHA-256",
+      encoder.encode(`clawauth state v1|${secret}`),
+    );
+    return await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
+  })();
 
   return {
-    async sign(claims) {
-      const payload = encodeBase64Url(encoder.encode(JSON.stringify({
-        sid: claims.sessionId,
-        p: claims.provider,
-        exp: claims.expiresAt,
-        n: randomBase64Url(8),
-      })));
-      const mac = await crypto.subtle.sign("HMAC", await key, encoder.encode(payload));
-      return `${payload}.${encodeBase64Url(new Uint8Array(mac))}`;
+    async seal(sessionId) {
+      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+      const sealed = new Uint8Array(
+        await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await key, encoder.encode(sessionId)),
+      );
+      const out = new Uint8Array(IV_BYTES + sealed.length);
+      out.set(iv);
+      out.set(sealed, IV_BYTES);
+      return encodeBase64Url(out);
     },
-
-    async verify(state, nowMs) {
-      if (state === undefined || state === "") {
-        throw invalidState(
-          "the 'state' parameter is missing: start again from the link you were sent",
-        );
-      }
-      const parts = state.length <= MAX_STATE_LENGTH ? state.split(".") : [];
-      let mac: Uint8Array<ArrayBuffer> | undefined;
+    async open(state) {
+      if (state === undefined || state.length > MAX_STATE_LENGTH) return null;
       try {
-        if (parts.length === 2) mac = decodeBase64Url(parts[1]);
+        const bytes = decodeBase64Url(state);
+        if (bytes.length <= IV_BYTES + 16) return null;
+        const plain = await crypto.subtle.decrypt(
+          { name: "AES-GCM", iv: bytes.slice(0, IV_BYTES) },
+          await key,
+          bytes.slice(IV_BYTES),
+        );
+        return new TextDecoder().decode(plain);
       } catch {
-        mac = undefined;
+        return null;
       }
-      if (
-        mac === undefined ||
-        !await crypto.subtle.verify("HMAC", await key, mac, encoder.encode(parts[0]))
-      ) {
-        throw invalidState("the 'state' parameter is not valid (altered or from another server)");
-      }
-      const claims = JSON.parse(new TextDecoder().decode(decodeBase64Url(parts[0])));
-      if (claims.exp <= nowMs) {
-        throw invalidState("this sign-in has expired: ask for a new link");
-      }
-      return { sessionId: claims.sid, provider: claims.p, expiresAt: claims.exp };
     },
   };
 }

@@ -3,9 +3,8 @@
  *
  * | key | value | written by | removed by |
  * |---|---|---|---|
- * | `["session", id]` | {@linkcode SessionRecord} | init; callback (versionstamp-checked) | claim; sweep |
+ * | `["session", id]` | {@linkcode SessionRecord} | init; continue, callback (versionstamp-checked); claim (tombstone) | session-rm; sweep |
  * | `["expiry", expiresAtMs, id]` | `1` | init | sweep |
- * | `["side", expiresAtMs, id, "open", sha256]` | `1` | short link, one per browser | sweep |
  * | `["side", expiresAtMs, id, "nonce", nonce]` | `1` | signed request ("must not exist") | expiry (3 min); sweep |
  * | `["poll", unixSecond, id]` | number | (no longer written: the poll limit is counted in memory) | sweep |
  * | `["rate", windowStartMs, scope, address]` | `Deno.KvU64` | `/init`, `/refresh` (sum) | sweep |
@@ -14,7 +13,8 @@
  * over what is due, never a lookup per session. Keys also carry `expireIn` where KV allows it
  * (sums cannot expire), so KV's own lazy expiry collects whatever the sweep misses. Polls never
  * write the session record. No value ever holds a plaintext token: a completed session holds
- * only the sealed box.
+ * only the sealed box. Opening the confirmation page writes nothing; a continue rewrites the
+ * session only (its binding and current `state` hash): no key is ever added per page view.
  *
  * Signed requests write one key each (their nonce), grouped with concurrent requests' nonces
  * into one atomic commit, and their session reads go together through `getMany`
@@ -29,7 +29,8 @@ import type { SealedBox } from "../shared/wire.ts";
 export interface SessionRecord {
   id: string;
   provider: string;
-  status: "pending" | "completed" | "error";
+  /** `claimed`: a tombstone kept until expiry so the page can say "already handed over". */
+  status: "pending" | "completed" | "error" | "claimed";
   /** Ed25519 public key (base64) that signs `/status` and `/claim`. */
   verifyKey: string;
   /** X25519 public key (base64) the token response is sealed to. */
@@ -37,10 +38,16 @@ export interface SessionRecord {
   scope?: string;
   /** The redirect URI sent in the authorize request; the code exchange repeats it. */
   redirectUri: string;
-  /** The provider's authorize URL the short link redirects to (holds `state`, no secret). */
-  authUrl: string;
   /** PKCE verifier, dropped when the session completes or fails. */
   codeVerifier?: string;
+  /** Shown on the confirmation page and by `login start` (`KXRT-4MPQ`). */
+  confirmationCode?: string;
+  /** SHA-256 (base64url) of the binding cookie of the one browser that continued. */
+  binding?: string;
+  /** SHA-256 (base64url) of the current, unused `state`. */
+  stateHash?: string;
+  /** Error code of a failed session (`session_contested`, `provider_error`, ...). */
+  errorCode?: string;
   createdAt: number;
   expiresAt: number;
   blob?: SealedBox;
@@ -77,22 +84,22 @@ export interface SessionStore {
    */
   recordSignedRequest(record: SessionRecord, options: { nonce: string }): Promise<boolean>;
   /**
-   * Waits until the session differs from `versionstamp` (completed, failed, claimed, expired)
-   * and returns it (null: gone), or returns `undefined` once `signal` aborts first.
+   * Waits until the session's status differs from `entry`'s (completed, failed) or the session
+   * is gone (claimed, removed, expired: null), or returns `undefined` once `signal` aborts
+   * first. Other rewrites of a pending session (the confirmation page's continue) wait on.
    */
-  waitForChange(
-    id: string,
-    versionstamp: string,
-    signal: AbortSignal,
-  ): Promise<SessionEntry | null | undefined>;
-  /** Remembers that a browser opened the short link (its cookie value's SHA-256). */
-  recordBrowserOpen(record: SessionRecord, cookieHash: string): Promise<void>;
-  /** True when a browser with this cookie hash opened the session's short link. */
-  hasBrowserOpen(record: SessionRecord, cookieHash: string): Promise<boolean>;
+  waitForChange(entry: SessionEntry, signal: AbortSignal): Promise<SessionEntry | null | undefined>;
+  /** The session for a page: also an unexpired `claimed` tombstone. */
+  getSessionForPage(id: string): Promise<SessionEntry | null>;
   /** Replaces the session if it is unchanged since `entry` was read; false otherwise. */
   updateSession(entry: SessionEntry, record: SessionRecord): Promise<boolean>;
-  /** Deletes the session if it is unchanged since `entry` was read (exactly-once claim). */
+  /** Deletes the session if it is unchanged since `entry` was read (session-rm). */
   consumeSession(entry: SessionEntry): Promise<boolean>;
+  /**
+   * Exactly-once claim: replaces the session, if unchanged since `entry` was read, with a
+   * `claimed` tombstone that holds no blob, verifier or binding.
+   */
+  claimSession(entry: SessionEntry): Promise<boolean>;
   /** Adds one to a client address's counter for the current window; returns the new count. */
   countRateLimited(scope: string, address: string): Promise<number>;
   /** A cheap read proving KV answers (readiness). */
@@ -131,10 +138,18 @@ function remainingMs(record: SessionRecord, now: number): number {
   return Math.max(1, record.expiresAt - now);
 }
 
+function isUnexpired(
+  entry: Deno.KvEntryMaybe<SessionRecord>,
+  now: number,
+): entry is Deno.KvEntry<SessionRecord> {
+  return entry.value !== null && entry.value.expiresAt > now;
+}
+
+// A claimed session's tombstone is not a session for the signed routes.
 function isLive(entry: Deno.KvEntryMaybe<SessionRecord>, now: number): entry is Deno.KvEntry<
   SessionRecord
 > {
-  return entry.value !== null && entry.value.expiresAt > now;
+  return isUnexpired(entry, now) && entry.value.status !== "claimed";
 }
 
 function liveEntry(entry: Deno.KvEntryMaybe<SessionRecord>, now: number): SessionEntry | null {
@@ -190,6 +205,16 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
     }
   }
 
+  async function updateSession(entry: SessionEntry, record: SessionRecord): Promise<boolean> {
+    const result = await retryWhenLocked(() =>
+      kv.atomic()
+        .check({ key: sessionKey(record.id), versionstamp: entry.versionstamp })
+        .set(sessionKey(record.id), record, { expireIn: remainingMs(record, now()) })
+        .commit()
+    );
+    return result.ok;
+  }
+
   return {
     async createSession(record) {
       const expireIn = remainingMs(record, now());
@@ -213,38 +238,39 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
       return writeNonce({ key: sideKey(record, "nonce", nonce), expireIn: NONCE_TTL_MS });
     },
 
-    waitForChange(id, versionstamp, signal) {
+    waitForChange(entry, signal) {
       return watchSession({
         kv,
         read: readSession,
-        key: sessionKey(id),
-        versionstamp,
+        key: sessionKey(entry.record.id),
+        status: entry.record.status,
         signal,
         recheckMs,
         now,
       });
     },
 
-    async recordBrowserOpen(record, cookieHash) {
-      await retryWhenLocked(() =>
-        kv.set(sideKey(record, "open", cookieHash), 1, {
-          expireIn: remainingMs(record, now()),
-        })
-      );
+    async getSessionForPage(id) {
+      const entry = await kv.get<SessionRecord>(sessionKey(id));
+      return isUnexpired(entry, now())
+        ? { record: entry.value, versionstamp: entry.versionstamp }
+        : null;
     },
 
-    async hasBrowserOpen(record, cookieHash) {
-      return (await kv.get(sideKey(record, "open", cookieHash))).value !== null;
-    },
+    updateSession,
 
-    async updateSession(entry, record) {
-      const result = await retryWhenLocked(() =>
-        kv.atomic()
-          .check({ key: sessionKey(record.id), versionstamp: entry.versionstamp })
-          .set(sessionKey(record.id), record, { expireIn: remainingMs(record, now()) })
-          .commit()
-      );
-      return result.ok;
+    async claimSession(entry) {
+      const {
+        blob: _blob,
+        codeVerifier: _verifier,
+        binding: _binding,
+        stateHash: _state,
+        error: _error,
+        errorCode: _code,
+        ...rest
+      } = entry.record;
+      const tombstone: SessionRecord = { ...rest, status: "claimed", finishedAt: now() };
+      return await updateSession(entry, tombstone);
     },
 
     async consumeSession(entry) {
@@ -287,7 +313,8 @@ interface WatchOptions {
   /** Grouped reads: the re-reads of many waiting requests share `getMany` calls. */
   read: (key: Deno.KvKey) => Promise<Deno.KvEntryMaybe<SessionRecord>>;
   key: Deno.KvKey;
-  versionstamp: string;
+  /** The status waited on: any other status (or no session) ends the wait. */
+  status: SessionRecord["status"];
   signal: AbortSignal;
   recheckMs: number;
   now: () => number;
@@ -295,7 +322,7 @@ interface WatchOptions {
 
 /** `kv.watch` on one session key plus a slow re-read (KV watches see this process's writes). */
 function watchSession(options: WatchOptions): Promise<SessionEntry | null | undefined> {
-  const { kv, key, versionstamp, signal, now } = options;
+  const { kv, key, status, signal, now } = options;
   if (signal.aborted) return Promise.resolve(undefined);
   const reader = kv.watch<[SessionRecord]>([key]).getReader();
   return new Promise((resolve, reject) => {
@@ -314,7 +341,7 @@ function watchSession(options: WatchOptions): Promise<SessionEntry | null | unde
     const check = (entry: Deno.KvEntryMaybe<SessionRecord>) => {
       if (done) return;
       const live = liveEntry(entry, now());
-      if (live !== null && live.versionstamp === versionstamp) return;
+      if (live !== null && live.record.status === status) return;
       stop();
       resolve(live);
     };

@@ -21,6 +21,10 @@ export const ERROR_CODES = {
   SESSION_EXPIRED: "session_expired",
   SESSION_COMPLETED: "session_completed",
   SESSION_FAILED: "session_failed",
+  /** A second browser continued a login another browser had bound: the login is stopped. */
+  SESSION_CONTESTED: "session_contested",
+  /** The session was already handed to its agent. */
+  SESSION_CLAIMED: "session_claimed",
   // signed requests
   INVALID_TIMESTAMP: "invalid_timestamp",
   INVALID_NONCE: "invalid_nonce",
@@ -30,6 +34,12 @@ export const ERROR_CODES = {
   // OAuth callback / token endpoint
   INVALID_STATE: "invalid_state",
   BROWSER_MISMATCH: "browser_mismatch",
+  /** A state-changing browser request that is not same-origin (CSRF defence). */
+  CROSS_SITE_REQUEST: "cross_site_request",
+  /** The confirmation form's CSRF token does not match its cookie. */
+  CSRF_MISMATCH: "csrf_mismatch",
+  /** The provider's `iss` authorization-response parameter is not its issuer (RFC 9207). */
+  ISSUER_MISMATCH: "issuer_mismatch",
   PROVIDER_ERROR: "provider_error",
   TOKEN_EXCHANGE_FAILED: "token_exchange_failed",
   REFRESH_FAILED: "refresh_failed",
@@ -54,6 +64,8 @@ export const ERROR_CODES = {
   SERVER_UNREACHABLE: "server_unreachable",
   SERVER_ERROR: "server_error",
   PROVIDER_MISMATCH: "provider_mismatch",
+  /** A claim would replace the account stored in a profile with another account. */
+  ACCOUNT_MISMATCH: "account_mismatch",
   LOCK_TIMEOUT: "lock_timeout",
   WAIT_TIMEOUT: "wait_timeout",
   STORAGE_FAILED: "storage_failed",

@@ -22,6 +22,13 @@ export interface InitResponse {
   authUrl: string;
   shortAuthUrl: string;
   expiresIn: number;
+  /**
+   * Code the confirmation page shows (`KXRT-4MPQ`, RFC 8628 §6.1 alphabet); the agent shows it
+   * to its person too. Absent from 0.4 servers.
+   */
+  confirmationCode?: string;
+  /** Seconds between status polls the server asks for. Absent from 0.4 servers. */
+  pollIntervalSeconds?: number;
 }
 
 /** Status of a login session. */
@@ -48,6 +55,15 @@ export interface ClaimResponse {
   blob: SealedBox;
 }
 
+/** Who an account is, as the provider's identity endpoint (or token response) says. */
+export interface SealedIdentity {
+  /** Stable account id at the provider. */
+  id: string;
+  login?: string;
+  email?: string;
+  name?: string;
+}
+
 /** Plaintext inside a claim or refresh blob. */
 export interface SealedTokenPayload {
   provider: string;
@@ -55,6 +71,8 @@ export interface SealedTokenPayload {
   issuedAt: string;
   /** The provider's token response, as parsed JSON (or form-decoded) object. */
   tokenData: Record<string, unknown>;
+  /** The account the token belongs to, when the provider names it (claims only). */
+  identity?: SealedIdentity;
 }
 
 /** `POST /refresh` request body: refresh a delegated token through the server. */

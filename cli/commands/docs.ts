@@ -37,15 +37,17 @@ Standard asynchronous flow (non-blocking)
 -----------------------------------------
 1) Start, and return at once:
      clawauth login start <provider> --json
-   → read sessionId and shortAuthUrl.
-2) Send shortAuthUrl to the user. Keep working on other things.
+   → read sessionId, shortAuthUrl and confirmationCode.
+2) Send shortAuthUrl AND confirmationCode to the user (the page shows the same code;
+   they continue only if it matches). Keep working on other things.
 3) Later, check:
      clawauth login status <sessionId> --json
    → status "pending": check again later (exit 0, not an error).
    → status "error": the login failed (field error); start a new one.
 4) Once status is "completed", claim exactly once:
      clawauth login claim <sessionId> --json
-   → the token is stored in the keychain (storedInKeychain: true); tokenData is masked.
+   → the token is stored in the keychain (storedInKeychain: true); tokenData is masked;
+     identity says which account it is (check it is the one you expected).
 5) Use the stored token whenever needed (it is refreshed when about to expire):
      clawauth token get <provider> --json       → token.access_token
      eval "$(clawauth token env <provider>)"    → only when a command needs env vars

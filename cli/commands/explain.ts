@@ -28,8 +28,11 @@ human. clawauth gets the human's approval without blocking the agent:
    key pairs for this one login (one to sign its requests, one to receive the
    token) and registers the public halves with the clawauth server. The secret
    halves stay in this machine's keychain.
-2. The agent sends the short link it got back to its human and keeps working.
-3. The human opens the link and approves at the provider itself. The provider
+2. The agent sends the short link and its confirmation code to its human and
+   keeps working.
+3. The human opens the link: a page on the clawauth server says who asks, for
+   what, and shows the code; one button continues to the provider, where the
+   human approves. The provider
    sends the result to the clawauth server, which exchanges it for a token
    (the server holds the OAuth app's client secret), encrypts the token to this
    login's public key, and keeps only that ciphertext.
@@ -49,9 +52,13 @@ Security model
 - Status and claim requests are signed with the session's Ed25519 key, carry a
   timestamp and a one-time nonce, and are rate limited: a stolen session id
   alone cannot claim the token, and a recorded request cannot be replayed.
-- The OAuth \`state\` is signed, expires and is bound to the provider and to the
-  browser that opened the short link; PKCE is used wherever the provider
-  supports it.
+- Opening the link never signs anyone in: only the page's own button does
+  (same-origin, CSRF-checked), and only one browser per login: a second
+  browser stops the login instead of finishing it. The OAuth \`state\` is
+  opaque and single use, each provider has its own callback address, and PKCE
+  is used wherever the provider supports it.
+- The agent learns which account it received (\`identity\` in \`login claim\`),
+  and a claim never replaces the account a profile already holds.
 - On this machine tokens live in the OS keychain (macOS Keychain, Secret
   Service on Linux, Windows Credential Manager). Secrets are passed to those
   tools on stdin, never on a command line. A 0600 file is used only when you

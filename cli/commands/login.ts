@@ -9,6 +9,7 @@
  * (`login local` lives in login_local.ts.)
  */
 import nacl from "tweetnacl";
+import { renderUnicodeCompact } from "uqr";
 import { encodeBase64 } from "../../shared/base64.ts";
 import { ClawauthError, ERROR_CODES, isClawauthError } from "../../shared/errors.ts";
 import {
@@ -42,7 +43,7 @@ Delegated OAuth login that never blocks the agent:
 
 Flow:
   1) clawauth login start notion --json
-  2) send shortAuthUrl to the user, keep working
+  2) send shortAuthUrl and confirmationCode to the user, keep working
   3) clawauth login status <sessionId> --json     (repeat later while "pending")
   4) clawauth login claim <sessionId> --json      (once "completed")
   5) clawauth token get notion --json
@@ -60,9 +61,12 @@ Options:
   --scope <scope>     OAuth scope, provider syntax (default CLAWAUTH_SCOPE or the provider's default)
   --profile <name>    store the claimed token as <provider>:<name> (default "default")
 
-JSON fields: action ("start"), provider, sessionId, expiresIn, shortAuthUrl, authUrl,
+JSON fields: action ("start"), provider, sessionId, expiresIn, expiresAt (ISO time),
+shortAuthUrl, authUrl (both the server's confirmation page: the user sees who asks and a
+code, and presses one button), confirmationCode (e.g. "KXRT-4MPQ": show it to the user with
+the link; they continue only if the page shows the same code), pollIntervalSeconds,
 statusCommand, claimCommand, profile (the profile id the token will be stored as, e.g.
-"github:default").
+"github:default"). In a terminal the link is also printed as a QR code.
 
 Examples:
   clawauth login start notion --json
@@ -83,20 +87,26 @@ Examples:
 `;
 
 export const LOGIN_CLAIM_USAGE =
-  `Usage: clawauth login claim <sessionId> [--profile <name>] [--reveal] [--json]
+  `Usage: clawauth login claim <sessionId> [--profile <name>] [--replace] [--reveal] [--json]
 
 Claims a completed login exactly once: decrypts the token on this machine and stores it in
 the keychain as <provider>:<profile>. Storage is checked BEFORE the one-time claim; if
 storing still fails, the token goes to a 0600 recovery file whose path the error names.
 Still pending: status "pending", exit 0. Failed login: status "error", exit 1.
 
+A profile never silently changes account: when it holds another account (by the
+provider's stable account id), the token is stored under a new profile name instead
+and the claim fails with code "account_mismatch", naming both accounts and the fix.
+
 Options:
   --profile <name>   store under this profile (default: the one given at \`login start\`, else "default")
+  --replace          replace the account stored in the profile on purpose
   --reveal           show token values in tokenData (masked by default, e.g. "abcd…(40 chars)")
 
 JSON fields: action ("claim"), sessionId, status (pending | completed | error), provider,
-tokenData, storedInKeychain, keychainService, keychainAccount, profile (profile id, e.g.
-"github:default"), error.
+identity (the account: id, login, email, name, as the provider names it; null when
+unknown), tokenData, storedInKeychain, keychainService, keychainAccount, profile (profile
+id, e.g. "github:default"), error.
 
 Examples:
   clawauth login claim 0b9c3f3e-1c1a-4c1e-9f0e-6a1f3f1f2f3a --json
@@ -114,13 +124,16 @@ Options:
   --timeout <ms>    give up after this long (default CLAWAUTH_POLL_TIMEOUT_MS or 300000)
   --interval <ms>   time between polls, at least 250 (default CLAWAUTH_POLL_INTERVAL_MS or 2000);
                     without it, the server holds each poll until the login completes (up to 30 s)
-  --profile, --reveal   as for \`login claim\`
+  --profile, --replace, --reveal   as for \`login claim\`
 
 JSON fields: those of \`login claim\` with action "wait".
 
 Examples:
   clawauth login wait 0b9c3f3e-1c1a-4c1e-9f0e-6a1f3f1f2f3a --timeout 600000 --json
 `;
+
+/** Poll interval `login start` suggests when the server names none (the 0.4 CLI's). */
+export const DEFAULT_POLL_INTERVAL_SECONDS = 2;
 
 /** Shortest poll interval accepted (the server allows at least 4 polls a second). */
 export const MIN_POLL_INTERVAL_MS = 250;
@@ -201,6 +214,7 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
         boxSecretKey: encodeBase64(box.secretKey),
         createdAt: new Date(ctx.now()).toISOString(),
         expiresIn: init.expiresIn,
+        ...(init.confirmationCode !== undefined ? { confirmationCode: init.confirmationCode } : {}),
       },
     );
   } finally {
@@ -210,13 +224,18 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
 
   const statusCommand = `clawauth login status ${init.sessionId}`;
   const claimCommand = `clawauth login claim ${init.sessionId}`;
+  const expiresAt = new Date(ctx.now() + init.expiresIn * 1000).toISOString();
+  const pollIntervalSeconds = init.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS;
   const data = {
     action: "start",
     provider,
     sessionId: init.sessionId,
     expiresIn: init.expiresIn,
+    expiresAt,
     shortAuthUrl: init.shortAuthUrl,
     authUrl: init.authUrl,
+    confirmationCode: init.confirmationCode ?? null,
+    pollIntervalSeconds,
     statusCommand,
     claimCommand,
     profile: `${provider}:${options.profile}`,
@@ -224,9 +243,16 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
   const human = [
     `Provider: ${provider}`,
     `Session: ${init.sessionId}`,
-    `Expires in: ${init.expiresIn}s`,
+    `Expires: ${expiresAt} (in ${init.expiresIn}s)`,
     `Share this link with the user:`,
     init.shortAuthUrl,
+    ...(init.confirmationCode !== undefined
+      ? [
+        `Confirmation code: ${init.confirmationCode}`,
+        "(tell the user to continue only if the page shows this same code)",
+      ]
+      : []),
+    ...(ctx.isTerminal ? ["", renderUnicodeCompact(init.shortAuthUrl, { border: 1 })] : []),
     "",
     "Session saved locally. Later run:",
     `  ${statusCommand}`,
@@ -280,13 +306,19 @@ export interface LoginClaimOptions {
   sessionId: string;
   profile?: string;
   reveal: boolean;
+  /** Store into the profile even when it holds another account. */
+  replace: boolean;
 }
 
 /** Parses `login claim` argv. */
 export function parseLoginClaimArgs(argv: string[]): LoginClaimOptions {
   const { flags, positionals } = parseCommandArgs(argv, {
     command: "login claim",
-    flags: { profile: { type: "string", value: "name" }, reveal: { type: "boolean" } },
+    flags: {
+      profile: { type: "string", value: "name" },
+      reveal: { type: "boolean" },
+      replace: { type: "boolean" },
+    },
     positionals: ["sessionId"],
     required: 1,
   });
@@ -294,6 +326,7 @@ export function parseLoginClaimArgs(argv: string[]): LoginClaimOptions {
     sessionId: parseSessionId(positionals[0]),
     ...(typeof flags.profile === "string" ? { profile: parseProfileName(flags.profile) } : {}),
     reveal: flags.reveal === true,
+    replace: flags.replace === true,
   };
 }
 
@@ -323,6 +356,7 @@ export function parseLoginWaitArgs(argv: string[], settings: Settings): LoginWai
       interval: { type: "string", value: "ms" },
       profile: { type: "string", value: "name" },
       reveal: { type: "boolean" },
+      replace: { type: "boolean" },
     },
     positionals: ["sessionId"],
     required: 1,
@@ -334,6 +368,7 @@ export function parseLoginWaitArgs(argv: string[], settings: Settings): LoginWai
     sessionId: parseSessionId(positionals[0]),
     ...(typeof flags.profile === "string" ? { profile: parseProfileName(flags.profile) } : {}),
     reveal: flags.reveal === true,
+    replace: flags.replace === true,
     timeoutMs: typeof flags.timeout === "string"
       ? parsePositiveInteger(flags.timeout, "--timeout")
       : settings.pollTimeoutMs,

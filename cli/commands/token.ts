@@ -129,12 +129,19 @@ function listRow(meta: ProfileMeta): Record<string, unknown> {
     expires_at: iso(meta.expiresAt),
     has_refresh_token: meta.hasRefreshToken,
     scope: meta.scope ?? null,
-    identity: meta.account ?? null,
+    identity: meta.identity ?? meta.account ?? null,
     keychainService: meta.keychainService,
     token_saved_at: iso(meta.updatedAt),
     last_used_at: iso(meta.lastUsedAt),
     refresh_state: meta.refresh.state,
   };
+}
+
+function identityLabel(identity: unknown): string {
+  if (typeof identity !== "object" || identity === null) return "";
+  const { login, email, name, id } = identity as Record<string, string | undefined>;
+  const label = login ?? email ?? name ?? id;
+  return label === undefined ? "" : `  identity=${label}`;
 }
 
 /** `clawauth token list`. */
@@ -158,7 +165,9 @@ export async function runTokenList(argv: string[], ctx: CliContext): Promise<Com
     : [
       `Stored tokens: ${tokens.length}`,
       ...tokens.map((t) =>
-        `- ${t.account}  type=${t.type}  origin=${t.origin}  expires_at=${
+        `- ${t.account}${
+          identityLabel(t.identity)
+        }  type=${t.type}  origin=${t.origin}  expires_at=${
           t.expires_at ?? "none"
         }  refresh_token=${t.has_refresh_token ? "yes" : "no"}${
           t.refresh_state === "needs_login" ? "  NEEDS LOGIN" : ""

@@ -6,9 +6,13 @@
  * 2. claim with the session's signing key; open the blob with its box key;
  * 3. trust nothing the server sent: the provider sealed inside the blob must be the local
  *    session's (else `provider_mismatch`, nothing stored);
- * 4. store under the profile's lock; if storing fails anyway, write the decrypted token to a
+ * 4. never replace another account: when the profile holds an account with another stable id
+ *    (the sealed identity, else the id_token's `sub`), the token is stored under a free
+ *    profile name instead and the claim fails with `account_mismatch` naming both accounts
+ *    and the fix (`--profile <name>` or `--replace`); the stored account stays untouched;
+ * 5. store under the profile's lock; if storing fails anyway, write the decrypted token to a
  *    0600 recovery file and name it in the error;
- * 5. remove the session's key material (also when the server answered with an error).
+ * 6. remove the session's key material (also when the server answered with an error).
  */
 import { decodeBase64 } from "../../shared/base64.ts";
 import { ClawauthError, ERROR_CODES, isClawauthError } from "../../shared/errors.ts";
@@ -24,6 +28,13 @@ import {
   secretFromTokenData,
 } from "../store/credentials.ts";
 import { writeRecoveryFile } from "../store/recovery.ts";
+import {
+  checkProfileAccount,
+  type ClaimedIdentity,
+  describeIdentity,
+  parseSealedIdentity,
+  type ProfileCheck,
+} from "./claim_identity.ts";
 import {
   loadSession,
   removeSession,
@@ -53,6 +64,8 @@ export interface ClaimOptions {
   reveal: boolean;
   /** `claim` (login claim) or `wait` (login wait): the `action` field of the output. */
   action?: "claim" | "wait";
+  /** Store into the profile even when it holds another account. */
+  replace?: boolean;
 }
 
 /** Loads a local login session's keys; `session_not_found` when this machine has none. */
@@ -259,15 +272,29 @@ export async function claimLoginSession(
   }
 
   const now = ctx.now();
+  const account = accountFromTokenData(tokenData);
+  const identity: ClaimedIdentity | undefined = parseSealedIdentity(payload.identity);
+  const receivedId = identity?.id ?? account?.id;
   let storedAccount: Record<string, unknown> | undefined;
+  let check: ProfileCheck = {};
+  let targetId = profileId;
   try {
-    await withLock(lockPathFor(ctx.stateDir, profileId), async () => {
+    check = await checkProfileAccount(ctx.stateDir, {
+      provider,
+      profile,
+      receivedId,
+      receivedLabel: identity?.login ?? identity?.email ?? account?.email,
+      replace: options.replace === true,
+    });
+    if (check.conflict) targetId = `${provider}:${check.conflict.storedAs}`;
+    await withLock(lockPathFor(ctx.stateDir, targetId), async () => {
       const record = await credentials.save({
-        id: profileId,
+        id: targetId,
         type: "oauth",
         origin: "delegated",
         server: session.serverUrl,
-        account: accountFromTokenData(tokenData),
+        account,
+        identity: identity ?? null,
         secret: secretFromTokenData(provider, tokenData, now),
       });
       storedAccount = record.meta.account;
@@ -290,6 +317,30 @@ export async function claimLoginSession(
   }
   await removeQuietly(ctx, session);
 
+  if (check.conflict) {
+    const held = check.conflict.meta.identity ?? check.conflict.meta.account ?? {};
+    const heldText = describeIdentity(held);
+    const receivedText = describeIdentity(identity ?? account ?? { id: receivedId });
+    const storedAs = check.conflict.storedAs;
+    throw new ClawauthError(
+      ERROR_CODES.ACCOUNT_MISMATCH,
+      `profile ${profileId} holds the ${provider} account ${heldText}, but this login is for ` +
+        `${receivedText}: ${profileId} was NOT changed. The new account was stored as ` +
+        `${provider}:${storedAs} (use it with \`clawauth token get ${provider} --profile ${storedAs}\`). ` +
+        `Next time, pick the profile at claim time (\`clawauth login claim <sessionId> --profile <name>\`) ` +
+        `or replace the stored account on purpose (\`clawauth login claim <sessionId> --replace\`).`,
+      {
+        details: {
+          sessionId,
+          profile: profileId,
+          storedAs: `${provider}:${storedAs}`,
+          storedAccount: held,
+          receivedAccount: identity ?? account ?? { id: receivedId },
+        },
+      },
+    );
+  }
+
   const shown = options.reveal ? tokenData : maskTokenData(tokenData) as Record<string, unknown>;
   const hasRefresh = typeof tokenData.refresh_token === "string" ||
     (isRecord(tokenData.authed_user) && typeof tokenData.authed_user.refresh_token === "string");
@@ -298,11 +349,13 @@ export async function claimLoginSession(
     status: "completed",
     tokenData: shown,
     storedInKeychain: true,
+    identity: identity ?? null,
     error: null,
   };
   if (storedAccount) data.account = storedAccount;
   const human = [
     `Status: completed (${provider})`,
+    ...(identity !== undefined ? [`Account: ${describeIdentity(identity)}`] : []),
     `Token stored in the ${session.store.keychain.name} keychain: service ${ctx.keychainService}, account ${profileId}` +
     (hasRefresh ? "" : " (no refresh token: a new login is needed when it expires)"),
     `Use it: clawauth token get ${provider}${profile === "default" ? "" : ` --profile ${profile}`}`,

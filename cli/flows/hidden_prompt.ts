@@ -27,10 +27,11 @@ export interface HiddenLineOptions {
 /** Prints `prompt`, reads a line without echo, prints a newline; returns the line. */
 export async function readHiddenLine(options: HiddenLineOptions): Promise<string> {
   const { terminal, stderr } = options;
+  // Echo off before the prompt shows: a paste that follows the prompt at once must not echo.
+  terminal.setRaw(true);
   stderr(options.prompt);
   const reader = options.stdin.getReader();
   const bytes: number[] = [];
-  terminal.setRaw(true);
   try {
     while (true) {
       const { value, done } = await reader.read();

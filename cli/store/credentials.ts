@@ -53,6 +53,8 @@ export interface SaveCredentialInput {
   origin: CredentialOrigin;
   server?: string;
   account?: ProfileMeta["account"];
+  /** The account's identity; undefined keeps the stored one (a refresh), null drops it. */
+  identity?: ProfileMeta["identity"] | null;
   /** Defaults to `{ state: "idle" }`. */
   refresh?: RefreshState;
   secret: CredentialSecretInput;
@@ -203,6 +205,11 @@ export class CredentialStore {
       type,
       origin: input.origin,
       ...(input.account ? { account: input.account } : {}),
+      ...(input.identity
+        ? { identity: input.identity }
+        : input.identity === undefined && previousMeta?.identity
+        ? { identity: previousMeta.identity }
+        : {}),
       ...(input.server ? { server: input.server } : {}),
       keychainService: service,
       keychainAccount: account,

@@ -28,6 +28,8 @@ export interface SessionIndexEntry {
   createdAt: string | number;
   /** Seconds from `createdAt` until the server forgets the session. */
   expiresIn: number;
+  /** The code the confirmation page shows (`KXRT-4MPQ`), when the server gave one. */
+  confirmationCode?: string;
 }
 
 /** A session with its key material. */
@@ -84,6 +86,9 @@ function toEntry(value: unknown): SessionIndexEntry | null {
     ...(typeof value.server === "string" ? { server: value.server } : {}),
     createdAt: value.createdAt,
     expiresIn: value.expiresIn,
+    ...(typeof value.confirmationCode === "string"
+      ? { confirmationCode: value.confirmationCode }
+      : {}),
   };
 }
 
@@ -112,6 +117,9 @@ export async function saveSession(
     ...(session.server !== undefined ? { server: session.server } : {}),
     createdAt: session.createdAt,
     expiresIn: session.expiresIn,
+    ...(session.confirmationCode !== undefined
+      ? { confirmationCode: session.confirmationCode }
+      : {}),
   };
   await writeFileAtomic(
     indexPath(ctx.stateDir, session.sessionId),
@@ -161,6 +169,7 @@ export async function loadSession(
     ...(entry?.server !== undefined ? { server: entry.server } : {}),
     createdAt,
     expiresIn: typeof raw.expiresIn === "number" ? raw.expiresIn : (entry?.expiresIn ?? 0),
+    ...(entry?.confirmationCode !== undefined ? { confirmationCode: entry.confirmationCode } : {}),
     signSecretKey: raw.signSecretKey,
     boxSecretKey: raw.boxSecretKey,
   };

@@ -68,6 +68,11 @@ export interface ProfileMeta {
   hasRefreshToken: boolean;
   /** Account identity where the provider returned one (never a secret). */
   account?: { id?: string; name?: string; email?: string };
+  /**
+   * The account as the server read it from the provider's identity endpoint at login (sealed
+   * with the token): a claim of another account into this profile is refused.
+   */
+  identity?: { id: string; login?: string; email?: string; name?: string };
   /** Server base URL a delegated token refreshes through. */
   server?: string;
   keychainService: string;

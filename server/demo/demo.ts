@@ -79,8 +79,8 @@ function instructions(serverUrl: string, upstream: OidcUpstream): string {
     "  1. Start a login (as an agent would):",
     `       ${cli} login start ${PROVIDER_NAME} --json`,
     "",
-    "  2. Open the printed shortAuthUrl in a browser, sign in as",
-    `     ${account.id} / ${account.password}, and approve.`,
+    "  2. Open the printed shortAuthUrl in a browser, check the confirmation code, press",
+    `     Continue, sign in as ${account.id} / ${account.password}, and approve.`,
     "",
     "  3. Claim the token with the sessionId from step 1:",
     `       ${cli} login claim <sessionId> --json`,
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   }
 
   try {
-    upstream = await startOidcUpstream({ redirectUris: [`${serverUrl}/callback`] });
+    upstream = await startOidcUpstream({ redirectUris: [`${serverUrl}/callback/demo`] });
     runtime = await bootServer(demoServerEnv(serverUrl, server.addr.port, upstream));
   } catch (error) {
     console.error(`demo: cannot start: ${error instanceof Error ? error.message : error}`);

@@ -5,6 +5,7 @@
  */
 
 import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../services.ts";
 
 /** The headers every response carries. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -16,9 +17,21 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "x-frame-options": "DENY",
 };
 
-export function securityHeaders(): MiddlewareHandler {
+export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async function securityHeaders(c, next) {
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+    // Only the confirmation page has a form: it posts to itself and is redirected to the
+    // provider, and browsers check `form-action` on that redirect too.
+    const formAction = c.get("formAction");
+    if (formAction !== undefined) {
+      c.res.headers.set(
+        "content-security-policy",
+        SECURITY_HEADERS["content-security-policy"].replace(
+          "form-action 'none'",
+          `form-action ${formAction}`,
+        ),
+      );
+    }
   };
 }

@@ -1,36 +1,50 @@
 /**
- * `GET /callback?code&state` (or `?error&error_description&state`): verifies the signed
- * `state`, then finishes the login; answers the person with a page.
+ * `GET /callback/{provider}?code&state[&iss]` (or `?error&error_description&state`): the
+ * provider's redirect back, one redirect URI per provider (mix-up defence); answers the person
+ * with a page. `GET /callback` stays for operators whose registered redirect URI still points
+ * there (`<PREFIX>_REDIRECT_URI`): it only finishes sessions whose redirect URI is that legacy
+ * one, with the same `state`, browser and `iss` checks.
  */
 
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { bindingCookieName } from "../browser_binding.ts";
 import { completeLogin } from "../complete_login.ts";
-import { renderPage } from "../html.ts";
 import { renderPages } from "../middleware/render_pages.ts";
+import { renderSuccessPage } from "../pages.ts";
 import type { AppEnv, AppServices } from "../services.ts";
-import type { StateSigner } from "../state.ts";
+import type { StateCipher } from "../state.ts";
 
 export function createCallbackRoute(
-  services: AppServices & { stateSigner: StateSigner },
+  services: AppServices & { stateCipher: StateCipher },
 ): Hono<AppEnv> {
-  return new Hono<AppEnv>().get("/callback", renderPages(), async function callback(c) {
+  async function callback(c: Context<AppEnv>, routeProvider: string | undefined) {
     const query = c.req.query();
-    const claims = await services.stateSigner.verify(query.state, services.now());
-    c.set("sessionId", claims.sessionId);
     const result = await completeLogin(services, {
-      claims,
-      bindingValue: getCookie(c, bindingCookieName(claims.sessionId)),
+      routeProvider,
+      state: query.state,
       code: query.code,
       error: query.error,
       errorDescription: query.error_description,
+      iss: query.iss,
       requestUrl: c.req.url,
+      // The cookie name holds the session id, known only once `state` is resolved.
+      readBinding: (sessionId: string) => {
+        c.set("sessionId", sessionId);
+        return getCookie(c, bindingCookieName(sessionId));
+      },
     });
-    return c.html(renderPage({
-      title: result.outcome === "completed" ? "Signed in" : "Already signed in",
-      message: `You are signed in with ${result.providerName}. ` +
-        "You can close this window and go back to your agent.",
+    return c.html(renderSuccessPage({
+      provider: result.provider,
+      providerName: result.providerName,
+      identity: result.identity,
+      scope: result.scope,
+      confirmationCode: result.confirmationCode,
+      again: result.outcome === "already_completed",
     }));
-  });
+  }
+  return new Hono<AppEnv>()
+    .get("/callback", renderPages(), (c) => callback(c, undefined))
+    .get("/callback/:provider", renderPages(), (c) => callback(c, c.req.param("provider")));
 }

@@ -8,7 +8,6 @@ import { limitBody } from "../middleware/limit_body.ts";
 import { limitPerClient } from "../middleware/rate_limit.ts";
 import type { AppEnv, AppServices } from "../services.ts";
 import { startLogin } from "../start_login.ts";
-import type { StateSigner } from "../state.ts";
 import {
   parseJsonObject,
   readProviderName,
@@ -33,9 +32,7 @@ async function readVerifyKey(body: Record<string, unknown>): Promise<string> {
   return verifyKey;
 }
 
-export function createInitRoute(
-  services: AppServices & { stateSigner: StateSigner },
-): Hono<AppEnv> {
+export function createInitRoute(services: AppServices): Hono<AppEnv> {
   const { config, store, now } = services;
   return new Hono<AppEnv>().post(
     "/init",

@@ -16,6 +16,7 @@ import { Hono } from "hono";
 import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import { createPollLimiter, requireSignature } from "../middleware/require_signature.ts";
 import type { AppEnv, AppServices } from "../services.ts";
+import type { SessionRecord } from "../store.ts";
 
 /** Response header of a status request the server held (its `wait` in seconds). */
 export const WAITED_HEADER = "x-clawauth-wait";
@@ -53,12 +54,15 @@ function readMaxWaiters(value: string | undefined): number {
   return trimmed && /^\d{1,7}$/.test(trimmed) ? Number(trimmed) : DEFAULT_MAX_WAITERS;
 }
 
-function failedBody(provider: string, error: string | undefined) {
+// `error` is server-written text only (never what the browser side sent); `code` is stable.
+function failedBody(record: SessionRecord) {
   return {
     status: "error" as const,
-    provider,
-    error: error ?? "login failed",
-    code: ERROR_CODES.SESSION_FAILED,
+    provider: record.provider,
+    error: record.error ?? "login failed",
+    code: record.errorCode === ERROR_CODES.SESSION_CONTESTED
+      ? ERROR_CODES.SESSION_CONTESTED
+      : ERROR_CODES.SESSION_FAILED,
   };
 }
 
@@ -88,11 +92,7 @@ export function createSessionRoutes(services: AppServices): Hono<AppEnv> {
           gone.addEventListener("abort", onGone);
           wait(waitSeconds * 1000, done.signal).then(() => done.abort());
           try {
-            const changed = await store.waitForChange(
-              entry.record.id,
-              entry.versionstamp,
-              done.signal,
-            );
+            const changed = await store.waitForChange(entry, done.signal);
             if (changed === null) {
               throw new ClawauthError(
                 ERROR_CODES.SESSION_NOT_FOUND,
@@ -109,7 +109,7 @@ export function createSessionRoutes(services: AppServices): Hono<AppEnv> {
         }
         const { record } = entry;
         if (record.status === "error") {
-          return c.json(failedBody(record.provider, record.error), 400);
+          return c.json(failedBody(record), 400);
         }
         return c.json({ status: record.status, provider: record.provider });
       },
@@ -123,7 +123,7 @@ export function createSessionRoutes(services: AppServices): Hono<AppEnv> {
         if (record.status === "pending") {
           return c.json({ status: "pending", provider: record.provider });
         }
-        if (!await store.consumeSession(entry)) {
+        if (!await store.claimSession(entry)) {
           throw new ClawauthError(
             ERROR_CODES.SESSION_NOT_FOUND,
             "session not found: it was claimed already",
@@ -131,7 +131,7 @@ export function createSessionRoutes(services: AppServices): Hono<AppEnv> {
           );
         }
         if (record.status === "error") {
-          return c.json(failedBody(record.provider, record.error), 400);
+          return c.json(failedBody(record), 400);
         }
         return c.json({ status: "completed", provider: record.provider, blob: record.blob });
       },

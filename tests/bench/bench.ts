@@ -321,7 +321,7 @@ async function startTarget(
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw error;
   }
-  upstream.addRedirectUri(`${server.url}/callback`);
+  upstream.addRedirectUri(`${server.url}/callback/demo`);
   log(`server at ${server.url}, KV ${kvPath} (${place})`);
   const box = nacl.box.keyPair();
   return {

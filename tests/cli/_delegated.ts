@@ -59,7 +59,7 @@ export async function startDelegated(
   let allLogs = "";
   const start = async (env: Record<string, string>) => {
     server = await startServerProcess({ env });
-    upstream.addRedirectUri(`${server.url}/callback`);
+    upstream.addRedirectUri(`${server.url}/callback/demo`);
   };
   try {
     await start(baseEnv);

@@ -43,7 +43,10 @@ Deno.test("login start → status → claim stores the token, masked in the outp
       "action",
       "authUrl",
       "claimCommand",
+      "confirmationCode",
+      "expiresAt",
       "expiresIn",
+      "pollIntervalSeconds",
       "profile",
       "provider",
       "sessionId",
@@ -54,13 +57,22 @@ Deno.test("login start → status → claim stores the token, masked in the outp
     assert.equal(start.body.provider, PROVIDER);
     assert.equal(start.body.expiresIn, 3600);
     assert.ok(start.body.shortAuthUrl.startsWith(`${setup.url}/`));
-    assert.ok(start.body.authUrl.startsWith(setup.upstream.authorizeUrl));
+    // No link the agent hands out skips the confirmation page.
+    assert.equal(start.body.authUrl, start.body.shortAuthUrl);
+    assert.match(
+      start.body.confirmationCode,
+      /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/,
+    );
+    assert.equal(start.body.pollIntervalSeconds, 2);
+    const expiresAt = Date.parse(start.body.expiresAt);
+    assert.ok(Math.abs(expiresAt - (Date.now() + 3600_000)) < 60_000, start.body.expiresAt);
     assert.equal(start.body.statusCommand, `clawauth login status ${sessionId}`);
     assert.equal(start.body.claimCommand, `clawauth login claim ${sessionId}`);
     assert.equal(start.body.profile, "demo:default");
     // Keys in the keychain (the 0600 file here), a non-secret index in the state dir.
     const index = await readJsonFile(join(stateDir, "sessions", `${sessionId}.json`));
     assert.deepEqual(Object.keys(index as object).sort(), [
+      "confirmationCode",
       "createdAt",
       "expiresIn",
       "profile",
@@ -104,6 +116,7 @@ Deno.test("login start → status → claim stores the token, masked in the outp
     assert.match(body.tokenData.refresh_token, /^.{4}…\(\d+ chars\)$/);
     assert.match(body.tokenData.id_token, /^.{4}…\(\d+ chars\)$/);
     assert.equal(body.tokenData.token_type, "Bearer");
+    assert.deepEqual(body.identity, { id: "alice" }, "the account, as the provider names it");
 
     // The stored token is the real one: the upstream accepts it.
     const get = await cli(["token", "get", PROVIDER, "--json"], env);
@@ -127,6 +140,7 @@ Deno.test("login start → status → claim stores the token, masked in the outp
     assert.equal(list.body.tokens[0].account, "demo:default");
     assert.equal(list.body.tokens[0].has_refresh_token, true);
     assert.equal(list.body.tokens[0].origin, "delegated");
+    assert.deepEqual(list.body.tokens[0].identity, { id: "alice" });
     assert.ok(!list.stdout.includes(get.body.token.access_token), "token list holds no secret");
     assert.ok(!list.stdout.includes(get.body.token.refresh_token), "token list holds no secret");
   } finally {

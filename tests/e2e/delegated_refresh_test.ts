@@ -40,7 +40,7 @@ async function withServer(
         }]),
       },
     });
-    upstream.addRedirectUri(`${server.url}/callback`);
+    upstream.addRedirectUri(`${server.url}/callback/demo`);
     const env = {
       CLAWAUTH_STATE_DIR: stateDir,
       CLAWAUTH_KEYCHAIN: "file",

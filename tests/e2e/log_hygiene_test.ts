@@ -50,7 +50,7 @@ Deno.test("server logs: one JSON line per request, and no token, code, state, se
   }
 
   try {
-    upstream.addRedirectUri(`${server.url}/callback`);
+    upstream.addRedirectUri(`${server.url}/callback/demo`);
     const keys = await createClientKeys();
     secrets.set("verifyKey", keys.verifyKey);
     secrets.set("boxPublicKey", keys.boxPublicKey);
@@ -73,18 +73,21 @@ Deno.test("server logs: one JSON line per request, and no token, code, state, se
     assert.equal(initResponse.status, 200, JSON.stringify(init));
     const sessionId: string = init.sessionId;
     secrets.set("session id", sessionId);
-    const authUrl = new URL(init.authUrl);
-    secrets.set("authorize URL", init.authUrl);
-    secrets.set("state (authorize URL)", authUrl.searchParams.get("state")!);
-    const challenge = authUrl.searchParams.get("code_challenge");
-    if (challenge) secrets.set("PKCE code_challenge", challenge);
+    secrets.set("confirmation code", init.confirmationCode);
 
     await (await sendSigned("status", sessionId, { key: keys.signKey })).body?.cancel();
 
     const callback = await approve(init.shortAuthUrl);
-    for (const url of callback.visited) {
-      if (url.origin === server.url) sent.push({ method: "GET", path: url.pathname, status: 302 });
-    }
+    // The confirmation page (GET 200), then its button (POST 303 to the provider).
+    const own = callback.visited.filter((url) => url.origin === server.url);
+    assert.equal(own.length, 2);
+    sent.push({ method: "GET", path: own[0].pathname, status: 200 });
+    sent.push({ method: "POST", path: own[1].pathname, status: 303 });
+    const authUrl = callback.visited.find((url) => url.origin !== server.url)!;
+    secrets.set("authorize URL", authUrl.href);
+    secrets.set("state (authorize URL)", authUrl.searchParams.get("state")!);
+    const challenge = authUrl.searchParams.get("code_challenge");
+    if (challenge) secrets.set("PKCE code_challenge", challenge);
     secrets.set("code", callback.callbackUrl.searchParams.get("code")!);
     secrets.set("state", callback.callbackUrl.searchParams.get("state")!);
     for (const cookie of callback.cookies.all()) {

@@ -24,7 +24,7 @@ Deno.test("two servers on one KV: start on A, callback on B, racing claims on A 
   const b = await startServerProcess({ env, kvPath });
   try {
     assert.notEqual(a.port, b.port);
-    upstream.addRedirectUri(`${a.url}/callback`);
+    upstream.addRedirectUri(`${a.url}/callback/demo`);
 
     const keys = await createClientKeys();
     const init = await initSession(a.url, keys);

@@ -20,7 +20,7 @@ Deno.test("kill -9 between callback and claim: a restarted server on the same KV
   const { upstream, env } = await startUpstreamAndSettings();
   let server = await startServerProcess({ env, kvPath });
   try {
-    upstream.addRedirectUri(`${server.url}/callback`);
+    upstream.addRedirectUri(`${server.url}/callback/demo`);
     const keys = await createClientKeys();
     const init = await initSession(server.url, keys);
     const callback = await deliverCallback(await approve(init.shortAuthUrl));
@@ -59,7 +59,7 @@ Deno.test("kill -9 with a login pending: after a restart the callback still comp
   const { upstream, env } = await startUpstreamAndSettings();
   let server = await startServerProcess({ env, kvPath });
   try {
-    upstream.addRedirectUri(`${server.url}/callback`);
+    upstream.addRedirectUri(`${server.url}/callback/demo`);
     const keys = await createClientKeys();
     const init = await initSession(server.url, keys);
     const approved = await approve(init.shortAuthUrl);

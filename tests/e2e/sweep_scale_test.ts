@@ -100,7 +100,7 @@ Deno.test("100 000 expired sessions: KV returns to its baseline after the sweep,
   });
   const kv = await Deno.openKv(kvPath);
   try {
-    upstream.addRedirectUri(`${server.url}/callback`);
+    upstream.addRedirectUri(`${server.url}/callback/demo`);
     const pid = server.child.pid;
     const baseline = await countKeys(kv);
 
@@ -121,7 +121,6 @@ Deno.test("100 000 expired sessions: KV returns to its baseline after the sweep,
             verifyKey: keys.verifyKey,
             boxPublicKey: keys.boxPublicKey,
             redirectUri: `${server.url}/callback`,
-            authUrl: `${upstream.authorizeUrl}?state=sweep-test`,
             codeVerifier: "sweep-test-verifier-".padEnd(43, "x"),
             createdAt: past,
             expiresAt: past + 60_000,

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import nacl from "tweetnacl";
 import { loadCustomProviders } from "../../providers/custom.ts";
 import { createRegistry } from "../../providers/registry.ts";
+import type { ProviderSpec } from "../../providers/types.ts";
 import { createApp } from "../../server/app.ts";
 import { loadConfig, type ServerConfig } from "../../server/config.ts";
 import type { LogLine } from "../../server/services.ts";
@@ -64,6 +65,8 @@ export interface TestServerOptions {
   appFetch?: typeof fetch;
   /** Deadline timer of a waiting `/status?wait=` (default: real timers). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Registry fields operators cannot set in JSON, per provider (e.g. `issuerInResponse`). */
+  registryPatch?: Record<string, Partial<ProviderSpec>>;
 }
 
 export function createClock(start = Date.UTC(2026, 0, 1)): TestClock {
@@ -95,7 +98,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (options.upstream) {
     const upstreamOptions = typeof options.upstream === "object" ? options.upstream : {};
     upstream = await startOidcUpstream({
-      redirectUris: [`${BASE_URL}/callback`],
+      redirectUris: [`${BASE_URL}/callback/${UPSTREAM_PROVIDER}`],
       ...upstreamOptions,
     });
     providers.unshift({
@@ -127,6 +130,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     CLAWAUTH_KV_PATH: ":memory:",
     CLAWAUTH_INIT_RATE_LIMIT: "0",
     CLAWAUTH_REFRESH_RATE_LIMIT: "0",
+    CLAWAUTH_LINK_RATE_LIMIT: "0",
     ...(providers.length > 0 ? { CLAWAUTH_PROVIDERS: JSON.stringify(providers) } : {}),
     ...options.env,
   };
@@ -136,7 +140,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const app = createApp({
     kv,
     config,
-    registry: createRegistry(custom.specs),
+    registry: createRegistry(
+      custom.specs.map((spec) => ({ ...spec, ...options.registryPatch?.[spec.name] })),
+    ),
     providerOverrides: custom.overrides,
     now: clock.now,
     fetch: options.appFetch,
@@ -212,29 +218,76 @@ export async function signedGet(
   return server.request(path, { headers });
 }
 
-/** Opens the short link and drives login + consent; returns the callback URL and the jar. */
-export function authorize(
+/** Opens the link, continues, drives login + consent; returns the callback URL and the jar. */
+export async function authorize(
   server: TestServer,
   init: InitResponse,
   options: AuthorizeOverHttpOptions = {},
-): Promise<{ callbackUrl: URL; cookies: CookieJar }> {
-  return authorizeOverHttp(init.shortAuthUrl, { fetch: server.fetch, ...options });
+): Promise<{ callbackUrl: URL; cookies: CookieJar; authorizeUrl: URL }> {
+  const result = await authorizeOverHttp(init.shortAuthUrl, { fetch: server.fetch, ...options });
+  const authorizeUrl = result.visited.find((url) => url.origin !== BASE_URL)!;
+  return { ...result, authorizeUrl };
 }
 
-/** Opens the short link like a browser (no redirect followed); the jar keeps its cookie. */
+/** A confirmation page opened like a browser would (GET), and the jar that keeps its cookie. */
+export async function openConfirmPage(
+  server: TestServer,
+  init: InitResponse,
+  cookies = new CookieJar(),
+): Promise<{ response: Response; cookies: CookieJar; html: string }> {
+  const response = await cookies.fetch(init.shortAuthUrl, {}, server.fetch);
+  return { response, cookies, html: await response.text() };
+}
+
+/** The hidden CSRF token of a confirmation page. */
+export function csrfTokenOf(html: string): string {
+  const token = html.match(/<input type="hidden" name="csrf" value="([^"]+)">/)?.[1];
+  if (token === undefined) throw new Error(`no CSRF field in: ${html.slice(0, 300)}`);
+  return token;
+}
+
+/** A browser's same-origin POST of the confirmation form (no redirect followed). */
+export function postContinue(
+  server: TestServer,
+  init: InitResponse,
+  options: { cookies: CookieJar; token: string; headers?: Record<string, string> },
+): Promise<Response> {
+  return options.cookies.fetch(init.shortAuthUrl, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "sec-fetch-site": "same-origin",
+      origin: BASE_URL,
+      ...options.headers,
+    },
+    body: new URLSearchParams({ csrf: options.token }).toString(),
+  }, server.fetch);
+}
+
+/** The person's part up to the provider: opens the page and presses Continue (303 expected). */
 export async function openShortLink(
   server: TestServer,
   init: InitResponse,
   cookies = new CookieJar(),
-): Promise<{ response: Response; cookies: CookieJar }> {
-  const response = await cookies.fetch(init.shortAuthUrl, {}, server.fetch);
-  return { response, cookies };
+): Promise<{ response: Response; cookies: CookieJar; authorizeUrl: URL }> {
+  const page = await openConfirmPage(server, init, cookies);
+  if (page.response.status !== 200) {
+    throw new Error(`confirmation page: ${page.response.status} ${page.html.slice(0, 300)}`);
+  }
+  const response = await postContinue(server, init, { cookies, token: csrfTokenOf(page.html) });
+  await response.body?.cancel();
+  if (response.status !== 303) throw new Error(`continue: ${response.status}`);
+  return { response, cookies, authorizeUrl: new URL(response.headers.get("location")!) };
 }
 
-/** The callback URL a provider would redirect to, with `state` taken from `authUrl`. */
-export function callbackUrlFor(init: InitResponse, params: Record<string, string>): string {
-  const state = new URL(init.authUrl).searchParams.get("state")!;
-  return `${BASE_URL}/callback?${new URLSearchParams({ ...params, state })}`;
+/** The callback URL a provider would redirect to, with `state` taken from the authorize URL. */
+export function callbackUrlFor(
+  opened: { authorizeUrl: URL },
+  params: Record<string, string>,
+  provider = UPSTREAM_PROVIDER,
+): string {
+  const state = opened.authorizeUrl.searchParams.get("state")!;
+  return `${BASE_URL}/callback/${provider}?${new URLSearchParams({ ...params, state })}`;
 }
 
 /** Sends the callback with the jar's cookies (none when `cookies` is null). */
@@ -255,15 +308,25 @@ export function sendCallback(
 export async function completeFlow(
   server: TestServer,
   options: { account?: string } = {},
-): Promise<{ init: InitResponse; keys: ClientKeys; callback: Response; cookies: CookieJar }> {
+): Promise<
+  {
+    init: InitResponse;
+    keys: ClientKeys;
+    callback: Response;
+    cookies: CookieJar;
+    authorizeUrl: URL;
+  }
+> {
   const { init, keys } = await initSession(server);
-  const { callbackUrl, cookies } = await authorize(server, init, { account: options.account });
+  const { callbackUrl, cookies, authorizeUrl } = await authorize(server, init, {
+    account: options.account,
+  });
   const callback = await sendCallback(server, callbackUrl, cookies);
   if (callback.status !== 200) {
     throw new Error(`callback: ${callback.status} ${await callback.text()}`);
   }
   await callback.body?.cancel();
-  return { init, keys, callback, cookies };
+  return { init, keys, callback, cookies, authorizeUrl };
 }
 
 /** Every KV entry, for scans of what the server stored. */

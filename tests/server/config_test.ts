@@ -12,6 +12,7 @@ Deno.test("loadConfig() applies the documented defaults", () => {
     kvPath: DEFAULT_KV_PATH,
     initRateLimit: 30,
     refreshRateLimit: 60,
+    linkRateLimit: 60,
     pollRateLimit: 10,
     trustProxyHops: 0,
     log: "json",

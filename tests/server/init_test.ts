@@ -5,6 +5,7 @@ import {
   BASE_URL,
   initSession,
   newClientKeys,
+  openShortLink,
   postJson,
   startTestServer,
   UPSTREAM_PROVIDER,
@@ -156,21 +157,38 @@ for (
   });
 }
 
-Deno.test("init() returns the 0.4 fields, a short link and a PKCE authorize URL", async () => {
+Deno.test("init() returns the 0.4 fields plus a confirmation code; both links are the confirmation page", async () => {
   await withTestServer(async (server) => {
     const { init } = await initSession(server, { scope: "openid offline_access" });
     assert.deepEqual(Object.keys(init).sort(), [
       "authUrl",
+      "confirmationCode",
       "expiresIn",
+      "pollIntervalSeconds",
       "provider",
       "sessionId",
       "shortAuthUrl",
     ]);
     assert.match(init.sessionId, /^[0-9a-f-]{36}$/);
     assert.equal(init.shortAuthUrl, `${BASE_URL}/${UPSTREAM_PROVIDER}/${init.sessionId}`);
-    const auth = new URL(init.authUrl);
+    assert.equal(init.authUrl, init.shortAuthUrl, "no link the person can get skips the page");
+    assert.match(init.confirmationCode!, /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+    assert.equal(init.pollIntervalSeconds, 2);
+    const stored = await server.kv.get<Record<string, unknown>>(["session", init.sessionId]);
+    assert.equal(stored.value?.confirmationCode, init.confirmationCode);
+    assert.equal(stored.value?.redirectUri, `${BASE_URL}/callback/${UPSTREAM_PROVIDER}`);
+  });
+});
+
+Deno.test("continue sends a PKCE S256 authorize URL with the per-provider redirect URI", async () => {
+  await withTestServer(async (server) => {
+    const { init } = await initSession(server, { scope: "openid offline_access" });
+    const { authorizeUrl: auth } = await openShortLink(server, init);
     assert.equal(`${auth.origin}${auth.pathname}`, "http://127.0.0.1:9/authorize");
-    assert.equal(auth.searchParams.get("redirect_uri"), `${BASE_URL}/callback`);
+    assert.equal(
+      auth.searchParams.get("redirect_uri"),
+      `${BASE_URL}/callback/${UPSTREAM_PROVIDER}`,
+    );
     assert.equal(auth.searchParams.get("code_challenge_method"), "S256");
     assert.match(auth.searchParams.get("code_challenge")!, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(auth.searchParams.get("scope"), "openid offline_access");

@@ -13,7 +13,7 @@ import {
 Deno.test("the request log of a full flow holds no token, code, state, key or secret", async () => {
   const server = await startTestServer({ upstream: true });
   try {
-    const { init, keys } = await completeFlow(server);
+    const { init, keys, authorizeUrl: authUrl } = await completeFlow(server);
     const status = await signedGet(server, { action: "status", sessionId: init.sessionId, keys });
     await status.body?.cancel();
     const claim = await signedGet(server, { action: "claim", sessionId: init.sessionId, keys });
@@ -30,7 +30,6 @@ Deno.test("the request log of a full flow holds no token, code, state, key or se
     await refresh.body?.cancel();
 
     const exchange = server.upstream!.tokenRequestBodies[0];
-    const authUrl = new URL(init.authUrl);
     const secrets: Record<string, string> = {
       access_token: String(tokenData.access_token),
       refresh_token: String(tokenData.refresh_token),
@@ -52,13 +51,14 @@ Deno.test("the request log of a full flow holds no token, code, state, key or se
     const routes = server.logs.map((line) => `${line.method} ${line.route} ${line.status}`);
     assert.deepEqual(routes, [
       "POST /init 200",
-      "GET /:provider/:sessionId 302",
-      "GET /callback 200",
+      "GET /:provider/:sessionId 200",
+      "POST /:provider/:sessionId 303",
+      "GET /callback/:provider 200",
       "GET /status/:id 200",
       "GET /claim/:id 200",
       "POST /refresh 200",
     ]);
-    for (const line of server.logs.slice(0, 5)) {
+    for (const line of server.logs.slice(0, 6)) {
       assert.equal(line.session, init.sessionId.slice(0, 8));
       assert.deepEqual(Object.keys(line).sort(), [
         "durationMs",

@@ -92,7 +92,7 @@ Deno.test("a full flow through the server process leaves no secret in its output
     },
   });
   try {
-    upstream.addRedirectUri(`${server.url}/callback`);
+    upstream.addRedirectUri(`${server.url}/callback/demo`);
     const keys = newClientKeys();
     const init = await (await fetch(`${server.url}/init`, {
       method: "POST",
@@ -102,7 +102,8 @@ Deno.test("a full flow through the server process leaves no secret in its output
         boxPublicKey: keys.boxPublicKey,
       }),
     })).json();
-    const { callbackUrl, cookies } = await authorizeOverHttp(init.shortAuthUrl);
+    const { callbackUrl, cookies, visited } = await authorizeOverHttp(init.shortAuthUrl);
+    const authUrl = visited.find((url) => url.origin !== server.url)!;
     const callback = await cookies.fetch(callbackUrl);
     assert.equal(callback.status, 200, await callback.text());
     const path = `/claim/${init.sessionId}`;
@@ -130,7 +131,7 @@ Deno.test("a full flow through the server process leaves no secret in its output
       refresh_token: String(tokenData.refresh_token),
       code: exchange.get("code")!,
       code_verifier: exchange.get("code_verifier")!,
-      state: new URL(init.authUrl).searchParams.get("state")!,
+      state: authUrl.searchParams.get("state")!,
       client_secret: upstream.client.clientSecret,
       state_signing_secret: STATE_SECRET,
       verify_key: keys.verifyKey,
@@ -143,7 +144,7 @@ Deno.test("a full flow through the server process leaves no secret in its output
       assert.ok(secret.length >= 20, `${name} is a real value`);
       assert.ok(!output.includes(secret), `the output holds the ${name}`);
     }
-    assert.equal(server.jsonLogs().filter((line) => line.route !== undefined).length, 5);
+    assert.equal(server.jsonLogs().filter((line) => line.route !== undefined).length, 6);
   } finally {
     await server.kill();
     await upstream.close();

@@ -164,8 +164,9 @@ Deno.test("callback() with neither code nor error answers 400 invalid_request", 
   const server = await startTestServer();
   try {
     const { init, keys } = await initSession(server);
-    const { cookies } = await openShortLink(server, init);
-    const response = await sendCallback(server, callbackUrlFor(init, {}), cookies, {
+    const opened = await openShortLink(server, init);
+    const { cookies } = opened;
+    const response = await sendCallback(server, callbackUrlFor(opened, {}), cookies, {
       accept: "application/json",
     });
     assert.equal(response.status, 400);

@@ -238,7 +238,11 @@ Deno.test("claim() hands the blob over once, then the session is gone", async ()
     assert.equal(first.status, 200);
     assert.deepEqual(Object.keys(body).sort(), ["blob", "provider", "status"]);
     assert.ok(openSealedJson(body.blob, keys.boxSecretKey));
-    assert.equal((await server.kv.get(["session", init.sessionId])).value, null);
+    assert.equal(
+      (await server.kv.get<{ status: string }>(["session", init.sessionId])).value?.status,
+      "claimed",
+      "a tombstone without the blob is all that is left",
+    );
     await assertJsonError(
       await signedGet(server, { action: "claim", sessionId: init.sessionId, keys }),
       {
@@ -253,15 +257,16 @@ Deno.test("claim() hands the blob over once, then the session is gone", async ()
 Deno.test("claim() of a failed session reports the error once and deletes it", async () => {
   await withTestServer(async (server) => {
     const { init, keys } = await initSession(server);
-    const { cookies } = await openShortLink(server, init);
-    await (await sendCallback(server, callbackUrlFor(init, { error: "access_denied" }), cookies))
+    const opened = await openShortLink(server, init);
+    const { cookies } = opened;
+    await (await sendCallback(server, callbackUrlFor(opened, { error: "access_denied" }), cookies))
       .body?.cancel();
     const first = await signedGet(server, { action: "claim", sessionId: init.sessionId, keys });
     assert.equal(first.status, 400);
     assert.deepEqual(await first.json(), {
       status: "error",
       provider: UPSTREAM_PROVIDER,
-      error: "access_denied",
+      error: "access_denied: the user declined the sign-in at the provider",
       code: "session_failed",
     });
     const second = await signedGet(server, { action: "claim", sessionId: init.sessionId, keys });
