@@ -97,7 +97,8 @@ function timeoutError(path: string, timeoutMs: number, holderPid?: number): Claw
     "lock_timeout",
     `could not take the lock ${path} within ${timeoutMs / 1000} s` +
       (holderPid ? `: process ${holderPid} holds it` : ""),
-    { details: { lockPath: path, ...(holderPid ? { holderPid } : {}) } },
+    // Transient: the holder finishes or dies (the kernel then releases the lock).
+    { details: { lockPath: path, ...(holderPid ? { holderPid } : {}), transient: true } },
   );
 }
 

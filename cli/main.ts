@@ -15,6 +15,7 @@ import type { CliContext, Command, CommandResult } from "./context.ts";
 import type { Keychain } from "./keychain/keychain.ts";
 import { renderError, renderResult } from "./output.ts";
 import { resolveServerUrl } from "./settings.ts";
+import { serverUrlSource, withServerHint } from "./server_hint.ts";
 import { resolveStatePaths } from "./store/paths.ts";
 import { VERSION } from "./version.ts";
 
@@ -81,7 +82,7 @@ const setupToken = () => import("./commands/token_setup.ts");
 const tokenImport = () => import("./commands/token_import.ts");
 
 /** Every command, by its words. */
-const ROUTES: Record<string, Route> = {
+export const ROUTES: Record<string, Route> = {
   "login start": {
     run: async () => (await login()).runLoginStart,
     usage: async () => (await login()).LOGIN_START_USAGE,
@@ -242,8 +243,10 @@ function helpResult(command: string, usage: string): CommandResult {
 /** Runs one CLI invocation and returns its exit code; prints through `deps`. */
 export async function main(argv: string[], deps: MainDeps): Promise<number> {
   let json = argv.includes("--json");
+  let serverFlag: string | undefined;
   try {
     const flags = extractGlobalFlags(argv);
+    serverFlag = flags.server;
     json = flags.json;
     let result: CommandResult;
     if (flags.version) {
@@ -270,7 +273,14 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     }
     if (!result.printed) deps.stdout(renderResult(result, json));
     return result.exitCode ?? 0;
-  } catch (error) {
+  } catch (caught) {
+    let error = caught;
+    try {
+      const url = resolveServerUrl(deps.env, serverFlag);
+      error = withServerHint(caught, { url, source: serverUrlSource(deps.env, serverFlag) });
+    } catch {
+      // the server URL itself is invalid: that error is already the one being printed
+    }
     const rendered = renderError(error, json);
     (rendered.stream === "stdout" ? deps.stdout : deps.stderr)(rendered.text);
     return rendered.exitCode;

@@ -1,7 +1,10 @@
 /**
  * Printing: one JSON document on stdout under `--json`, readable text otherwise; errors as
- * `{ "error": { "code", "message", ...details } }` on stdout under `--json`, else a message on
- * stderr. Exit codes: usage errors 2, other errors 1.
+ * `{ "error": { "code", "message", "transient", "fix"?, ...details } }` on stdout under
+ * `--json`, else a message (and the fix) on stderr. Exit codes: {@linkcode EXIT_CODES}.
+ *
+ * `transient` is true only when running the same command again later can succeed without
+ * anything else changing; `fix` is the exact command or setting that resolves the error.
  */
 import { ERROR_CODES, isClawauthError } from "../shared/errors.ts";
 import type { CommandResult } from "./context.ts";
@@ -10,6 +13,31 @@ import type { CommandResult } from "./context.ts";
 export const EXIT_USAGE = 2;
 /** Exit code of every other error. */
 export const EXIT_FAILURE = 1;
+/** Exit code of `login wait` running out of time while the login is still pending. */
+export const EXIT_WAIT_TIMEOUT = 3;
+
+/** Every exit code of the CLI, for `docs` and the README. */
+export const EXIT_CODES: readonly { code: number | string; meaning: string }[] = [
+  { code: 0, meaning: "success (also `pending` from `login status`/`login claim`)" },
+  {
+    code: EXIT_FAILURE,
+    meaning:
+      "error: see error.code (`token status --check`: expired, missing, needs-login or keychain unavailable)",
+  },
+  {
+    code: EXIT_USAGE,
+    meaning: "usage error: bad command, flag or value (`token status --check`: expiring)",
+  },
+  {
+    code: EXIT_WAIT_TIMEOUT,
+    meaning:
+      "`login wait` timed out while the login is still pending (wait_timeout; run error.fix to keep waiting)",
+  },
+  {
+    code: "any",
+    meaning: "`exec`: the exit code of the command it ran (128 + n when signal n ended it)",
+  },
+];
 
 /** Text printed for a successful command. */
 export function renderResult(result: CommandResult, json: boolean): string {
@@ -50,6 +78,7 @@ export function renderError(error: unknown, json: boolean): RenderedError {
   let code: string = ERROR_CODES.INTERNAL;
   let message = "unexpected error";
   let details: Record<string, unknown> = {};
+  let fix: string | undefined;
   if (isClawauthError(error)) {
     code = error.code;
     message = error.message;
@@ -59,13 +88,23 @@ export function renderError(error: unknown, json: boolean): RenderedError {
   } else {
     message = `unexpected error: ${String(error)}`;
   }
-  const exitCode = code === ERROR_CODES.USAGE ? EXIT_USAGE : EXIT_FAILURE;
+  const exitCode = code === ERROR_CODES.USAGE
+    ? EXIT_USAGE
+    : code === ERROR_CODES.WAIT_TIMEOUT
+    ? EXIT_WAIT_TIMEOUT
+    : EXIT_FAILURE;
+  if (typeof details.fix === "string" && details.fix !== "") fix = details.fix;
+  else if (typeof details.fixCommand === "string" && details.fixCommand !== "") {
+    fix = details.fixCommand;
+  }
+  const transient = details.transient === true;
   if (json) {
-    const { code: _c, message: _m, ...extra } = details;
-    const body = { error: { code, message, ...extra } };
+    const { code: _c, message: _m, transient: _t, fix: _f, ...extra } = details;
+    const body = { error: { code, message, transient, ...(fix ? { fix } : {}), ...extra } };
     return { stream: "stdout", text: `${JSON.stringify(body, null, 2)}\n`, exitCode };
   }
-  return { stream: "stderr", text: `clawauth: ${message} (${code})\n`, exitCode };
+  const fixLine = fix && !message.includes(fix) ? `clawauth: fix: ${fix}\n` : "";
+  return { stream: "stderr", text: `clawauth: ${message} (${code})\n${fixLine}`, exitCode };
 }
 
 /** Shows a secret's first characters and its length, e.g. `abcd…(40 chars)`. */

@@ -159,7 +159,7 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
           : `cannot reach the clawauth server at ${serverUrl} (${route}): ${
             quoteServerText(cause instanceof Error ? cause.message : cause)
           }`,
-        { status: 0, cause, details: { transient: true } },
+        { status: 0, cause, details: { transient: true, serverUrl } },
       );
     }
     const text = await response.text().catch(() => "");
@@ -237,6 +237,24 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
           supported.length ? `; supported providers: ${supported.join(", ")}` : ""
         }`,
         { status, details },
+      );
+    }
+    if (serverCode === ERROR_CODES.PROVIDER_NOT_CONFIGURED) {
+      // Retrying cannot help until the operator changes the server's settings.
+      const missing = Array.isArray(record.missing)
+        ? record.missing.filter((m): m is string => typeof m === "string").map(quoteServerText)
+        : [];
+      if (missing.length > 0) {
+        details.missing = missing;
+        details.fix = `the server's operator sets ${missing.join(" and ")} and restarts it`;
+      }
+      return new ClawauthError(
+        serverCode,
+        `the server cannot serve ${route} (HTTP ${status})${said}`,
+        {
+          status,
+          details,
+        },
       );
     }
     if (status >= 500) {

@@ -7,6 +7,7 @@
  * cli/keychain/select.ts; they are listed here so `docs` and `--help` show one table.
  */
 import { ClawauthError, ERROR_CODES } from "../shared/errors.ts";
+import { parseDurationMs } from "./flows/duration.ts";
 
 export const DEFAULT_SERVER_URL = "https://auth.clawauth.app";
 export const DEFAULT_TTL_SECONDS = 3600;
@@ -28,7 +29,8 @@ export const ENV_SETTINGS: readonly { name: string; default: string; meaning: st
   {
     name: "CLAWAUTH_TTL_SECONDS",
     default: String(DEFAULT_TTL_SECONDS),
-    meaning: "login session lifetime for `login start` (--ttl wins; server clamps to 60..86400)",
+    meaning:
+      "login session lifetime for `login start`: seconds, or 90s, 45m, 2h (--ttl wins; clamped to 60..86400 with a notice)",
   },
   {
     name: "CLAWAUTH_SCOPE",
@@ -38,12 +40,12 @@ export const ENV_SETTINGS: readonly { name: string; default: string; meaning: st
   {
     name: "CLAWAUTH_POLL_INTERVAL_MS",
     default: String(DEFAULT_POLL_INTERVAL_MS),
-    meaning: "`login wait` poll interval (--interval wins)",
+    meaning: "`login wait` poll interval: milliseconds, or 500ms, 2s (--interval wins)",
   },
   {
     name: "CLAWAUTH_POLL_TIMEOUT_MS",
     default: String(DEFAULT_POLL_TIMEOUT_MS),
-    meaning: "`login wait` time limit (--timeout wins)",
+    meaning: "`login wait` time limit: milliseconds, or 90s, 5m (--timeout wins)",
   },
   {
     name: "CLAWAUTH_KEYCHAIN",
@@ -153,6 +155,18 @@ export function resolveServerUrl(
   return DEFAULT_SERVER_URL;
 }
 
+/** Shortest and longest login-session lifetime the server accepts (it clamps to these). */
+export const MIN_TTL_SECONDS = 60;
+export const MAX_TTL_SECONDS = 86400;
+
+/**
+ * Parses a session lifetime: `3600` (seconds), `90s`, `45m`, `2h`, `1d`; whole seconds,
+ * rounded up. Not clamped here: `login start` clamps and says so.
+ */
+export function parseTtlSeconds(value: string, source: string): number {
+  return Math.ceil(parseDurationMs(value, source, { plainUnit: "s", minMs: 1000 }) / 1000);
+}
+
 /** Reads every non-storage setting from the environment (flags override them per command). */
 export function resolveSettings(
   env: Record<string, string | undefined>,
@@ -165,13 +179,13 @@ export function resolveSettings(
     serverUrl: resolveServerUrl(env, serverFlag),
     ttlSeconds: ttl === undefined
       ? DEFAULT_TTL_SECONDS
-      : parsePositiveInteger(ttl, "CLAWAUTH_TTL_SECONDS", { max: 86400 }),
+      : parseTtlSeconds(ttl, "CLAWAUTH_TTL_SECONDS"),
     scope: fromEnv(env, "CLAWAUTH_SCOPE"),
     pollIntervalMs: interval === undefined
       ? DEFAULT_POLL_INTERVAL_MS
-      : parsePositiveInteger(interval, "CLAWAUTH_POLL_INTERVAL_MS"),
+      : parseDurationMs(interval, "CLAWAUTH_POLL_INTERVAL_MS", { plainUnit: "ms" }),
     pollTimeoutMs: timeout === undefined
       ? DEFAULT_POLL_TIMEOUT_MS
-      : parsePositiveInteger(timeout, "CLAWAUTH_POLL_TIMEOUT_MS"),
+      : parseDurationMs(timeout, "CLAWAUTH_POLL_TIMEOUT_MS", { plainUnit: "ms" }),
   };
 }

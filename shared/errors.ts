@@ -68,6 +68,7 @@ export const ERROR_CODES = {
   ACCOUNT_MISMATCH: "account_mismatch",
   LOCK_TIMEOUT: "lock_timeout",
   WAIT_TIMEOUT: "wait_timeout",
+  ALREADY_CLAIMED: "already_claimed",
   STORAGE_FAILED: "storage_failed",
   INTERNAL: "internal_error",
 } as const;

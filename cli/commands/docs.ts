@@ -10,6 +10,14 @@ import { parseCommandArgs } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
 import { DEFAULT_SERVER_URL, ENV_SETTINGS } from "../settings.ts";
 import { VERSION } from "../version.ts";
+import { EXIT_CODES } from "../output.ts";
+
+/** The exit-code table of the manual. */
+export function exitCodeTable(): string {
+  return EXIT_CODES.map(({ code, meaning }) => `- Exit ${code}: ${meaning}.`).join("\n");
+}
+
+const EXIT_TABLE = exitCodeTable();
 
 export const DOCS_USAGE = `Usage: clawauth docs [--skill] [--json]
 
@@ -44,6 +52,7 @@ Standard asynchronous flow (non-blocking)
      clawauth login status <sessionId> --json
    → status "pending": check again later (exit 0, not an error).
    → status "error": the login failed (field error); start a new one.
+   → also returns shortAuthUrl (to send again), expiresAt and expiresIn (seconds left).
 4) Once status is "completed", claim exactly once:
      clawauth login claim <sessionId> --json
    → the token is stored in the keychain (storedInKeychain: true); tokenData is masked;
@@ -68,18 +77,34 @@ Rules for agents
 
 Errors and exit codes
 ---------------------
-- Exit 0: success (including status "pending"). Exit 2: usage error (bad or missing
-  arguments). Exit 1: every other failure, and \`login claim\`/\`login wait\` when the login
-  itself failed (status "error").
-- Under --json an error prints on stdout: { "error": { "code": "...", "message": "..." } }
-  (plus non-secret details, e.g. recoveryFile, supportedProviders, retryAfterSeconds).
-  Without --json the message goes to stderr.
+${EXIT_TABLE}
+- Under --json every error prints on stdout, in one shape:
+    { "error": { "code": "keychain_unavailable", "message": "...", "transient": false,
+                 "fix": "<the exact command or setting that resolves it>", ...details } }
+  "transient" is true only when running the same command again later can succeed
+  (server_unreachable, rate_limited, transient_error, wait_timeout); false means something
+  must change first: read "fix". Details are non-secret (backend, recoveryFile,
+  supportedProviders, retryAfterSeconds, profile, sessionId). Without --json the message
+  (and "fix: ...") goes to stderr.
 - Stable codes agents can branch on: usage, provider_not_implemented,
-  provider_not_configured, session_not_found, session_expired, invalid_signature,
-  invalid_timestamp (fix the clock), replay_detected, rate_limited, server_unreachable,
-  server_error, decrypt_failed, provider_mismatch, storage_failed, keychain_unavailable,
-  keychain_timeout, token_not_found, needs_login (the message names the command to run),
-  transient_error (retry later; also a \`login wait\` timeout), lock_timeout.
+  provider_not_configured (the operator must set the missing settings: not transient),
+  session_not_found, session_expired, session_failed (the login failed: error.reason),
+  already_claimed (this machine claimed it before: error.profile says where it went),
+  invalid_signature, invalid_timestamp (fix the clock), replay_detected, rate_limited,
+  server_unreachable (error.serverUrl and error.setting: which of --server,
+  CLAWAUTH_SERVER_URL, the default or the session chose it), server_error, decrypt_failed,
+  provider_mismatch, storage_failed, keychain_unavailable (the keychain holding the
+  secret cannot be reached: error.backend, error.reason, error.fix; the credential is NOT
+  missing: never log in again or remove it because of this), keychain_timeout,
+  token_not_found, needs_login (error.fix is the command to run), transient_error (retry
+  later), wait_timeout (\`login wait\` ran out of time, the login is still pending: exit 3,
+  error.fix keeps waiting), lock_timeout.
+- Durations: --ttl, --timeout, --interval and their variables take a unit (500ms, 90s,
+  5m, 2h, 1d); a plain number keeps the documented unit (--ttl seconds; --timeout and
+  --interval milliseconds). A value the CLI adjusts (e.g. --ttl clamped to 60..86400) is
+  announced on stderr and the effective value is in the JSON.
+- \`clawauth token get <provider> --raw\` prints only the access token and a newline, for
+  TOKEN="$(clawauth token get github --raw)".
 - No token is lost: \`login claim\` checks storage before the one-time claim. If storing
   still fails afterwards, the error (code storage_failed) names a 0600 recovery file
   holding the token (field recoveryFile).

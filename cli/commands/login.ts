@@ -11,7 +11,7 @@
 import nacl from "tweetnacl";
 import { renderUnicodeCompact } from "uqr";
 import { encodeBase64 } from "../../shared/base64.ts";
-import { ClawauthError, ERROR_CODES, isClawauthError } from "../../shared/errors.ts";
+import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import {
   parseCommandArgs,
   parseProfileName,
@@ -20,13 +20,15 @@ import {
   usageError,
 } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
+import { claimLoginSession, clientFor, loadLoginSession } from "../flows/claim.ts";
 import {
-  claimLoginSession,
-  clientFor,
-  type LoadedSession,
-  loadLoginSession,
-} from "../flows/claim.ts";
-import { parsePositiveInteger, resolveSettings, type Settings } from "../settings.ts";
+  MAX_TTL_SECONDS,
+  MIN_TTL_SECONDS,
+  parseTtlSeconds,
+  resolveSettings,
+  type Settings,
+} from "../settings.ts";
+import { sessionLink } from "./sessions.ts";
 import { createServerClient } from "../server_client.ts";
 import { CredentialStore } from "../store/credentials.ts";
 import { saveSession } from "../store/sessions_index.ts";
@@ -50,14 +52,15 @@ Flow:
 `;
 
 export const LOGIN_START_USAGE =
-  `Usage: clawauth login start <provider> [--ttl <seconds>] [--scope <scope>] [--profile <name>] [--server <url>] [--json]
+  `Usage: clawauth login start <provider> [--ttl <duration>] [--scope <scope>] [--profile <name>] [--server <url>] [--json]
 
 Starts a delegated login and returns at once. The CLI makes fresh key pairs for this
 session (keys stay in the keychain) and registers the public halves with the server.
 Send shortAuthUrl to the user; then poll \`login status\` and run \`login claim\`.
 
 Options:
-  --ttl <seconds>     session lifetime (default CLAWAUTH_TTL_SECONDS or 3600; server clamps to 60..86400)
+  --ttl <duration>    session lifetime: seconds, or 90s, 45m, 2h, 1d (default CLAWAUTH_TTL_SECONDS
+                      or 3600); outside 60..86400 it is clamped, with a notice on stderr
   --scope <scope>     OAuth scope, provider syntax (default CLAWAUTH_SCOPE or the provider's default)
   --profile <name>    store the claimed token as <provider>:<name> (default "default")
 
@@ -66,7 +69,12 @@ shortAuthUrl, authUrl (both the server's confirmation page: the user sees who as
 code, and presses one button), confirmationCode (e.g. "KXRT-4MPQ": show it to the user with
 the link; they continue only if the page shows the same code), pollIntervalSeconds,
 statusCommand, claimCommand, profile (the profile id the token will be stored as, e.g.
-"github:default"). In a terminal the link is also printed as a QR code.
+"github:default"), ttlSeconds (the lifetime asked for, after clamping), requestedTtlSeconds
+and notices (only when the value was adjusted). In a terminal the link is also printed as a
+QR code.
+
+The keychain is checked before anything is sent to the server: when it cannot be reached,
+the answer is keychain_unavailable (with error.fix) and no session is created.
 
 Examples:
   clawauth login start notion --json
@@ -80,7 +88,10 @@ answer (exit 0): check again later. "completed": run \`clawauth login claim <ses
 "error": the login failed (see error); start a new one. The session is asked on the server
 it was started on.
 
-JSON fields: action ("status"), sessionId, status (pending | completed | error), provider, error.
+JSON fields: action ("status"), sessionId, status (pending | completed | error), provider, error,
+shortAuthUrl (the link to send to the human again), confirmationCode (when the server gave
+one), expiresAt, expiresIn (seconds left).
+A session this machine already claimed answers already_claimed, naming the profile it went to.
 
 Examples:
   clawauth login status 0b9c3f3e-1c1a-4c1e-9f0e-6a1f3f1f2f3a --json
@@ -92,7 +103,9 @@ export const LOGIN_CLAIM_USAGE =
 Claims a completed login exactly once: decrypts the token on this machine and stores it in
 the keychain as <provider>:<profile>. Storage is checked BEFORE the one-time claim; if
 storing still fails, the token goes to a 0600 recovery file whose path the error names.
-Still pending: status "pending", exit 0. Failed login: status "error", exit 1.
+Still pending: status "pending", exit 0. Failed login: the error session_failed (exit 1,
+error.reason says why, error.fix starts a new login). Already claimed on this machine:
+already_claimed, naming the profile it was stored as (error.fix: the \`token get\` command).
 
 A profile never silently changes account: when it holds another account (by the
 provider's stable account id), the token is stored under a new profile name instead
@@ -103,42 +116,17 @@ Options:
   --replace          replace the account stored in the profile on purpose
   --reveal           show token values in tokenData (masked by default, e.g. "abcd…(40 chars)")
 
-JSON fields: action ("claim"), sessionId, status (pending | completed | error), provider,
+JSON fields: action ("claim"), sessionId, status (pending | completed), provider,
 identity (the account: id, login, email, name, as the provider names it; null when
 unknown), tokenData, storedInKeychain, keychainService, keychainAccount, profile (profile
-id, e.g. "github:default"), error.
+id, e.g. "github:default": where it is stored), error.
 
 Examples:
   clawauth login claim 0b9c3f3e-1c1a-4c1e-9f0e-6a1f3f1f2f3a --json
 `;
 
-export const LOGIN_WAIT_USAGE =
-  `Usage: clawauth login wait <sessionId> [--timeout <ms>] [--interval <ms>] [--profile <name>] [--reveal] [--json]
-
-Blocks: polls the session's status, then claims it (as \`login claim\`). Prefer
-\`login status\` + \`login claim\` in agents; use wait only when blocking is fine.
-A refused signature (401) or unknown session (404) fails at once; a rate limit (429)
-waits as the server asks; server or network failures back off and retry until the timeout.
-
-Options:
-  --timeout <ms>    give up after this long (default CLAWAUTH_POLL_TIMEOUT_MS or 300000)
-  --interval <ms>   time between polls, at least 250 (default CLAWAUTH_POLL_INTERVAL_MS or 2000);
-                    without it, the server holds each poll until the login completes (up to 30 s)
-  --profile, --replace, --reveal   as for \`login claim\`
-
-JSON fields: those of \`login claim\` with action "wait".
-
-Examples:
-  clawauth login wait 0b9c3f3e-1c1a-4c1e-9f0e-6a1f3f1f2f3a --timeout 600000 --json
-`;
-
 /** Poll interval `login start` suggests when the server names none (the 0.4 CLI's). */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 2;
-
-/** Shortest poll interval accepted (the server allows at least 4 polls a second). */
-export const MIN_POLL_INTERVAL_MS = 250;
-/** Longest back-off between polls after server or network failures. */
-export const MAX_BACKOFF_MS = 30_000;
 
 // ---------------------------------------------------------------------------------------------
 // login start
@@ -146,7 +134,10 @@ export const MAX_BACKOFF_MS = 30_000;
 /** Parsed `login start` flags. */
 export interface LoginStartOptions {
   provider?: string;
+  /** As asked for (not clamped yet). */
   ttlSeconds: number;
+  /** Which setting gave ttlSeconds (for the notice when it is clamped). */
+  ttlSource?: string;
   scope?: string;
   profile: string;
 }
@@ -156,7 +147,7 @@ export function parseLoginStartArgs(argv: string[], settings: Settings): LoginSt
   const { flags, positionals } = parseCommandArgs(argv, {
     command: "login start",
     flags: {
-      ttl: { type: "string", value: "seconds" },
+      ttl: { type: "string", value: "duration" },
       scope: { type: "string", value: "scope" },
       profile: { type: "string", value: "name" },
     },
@@ -170,8 +161,9 @@ export function parseLoginStartArgs(argv: string[], settings: Settings): LoginSt
   return {
     provider: positionals[0] === undefined ? undefined : parseProviderName(positionals[0]),
     ttlSeconds: typeof flags.ttl === "string"
-      ? parsePositiveInteger(flags.ttl, "--ttl", { max: 86400 })
+      ? parseTtlSeconds(flags.ttl, "--ttl")
       : settings.ttlSeconds,
+    ttlSource: typeof flags.ttl === "string" ? "--ttl" : "CLAWAUTH_TTL_SECONDS",
     ...(scope !== undefined ? { scope } : {}),
     profile: typeof flags.profile === "string" ? parseProfileName(flags.profile) : "default",
   };
@@ -192,16 +184,37 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
   }
   const provider = options.provider;
   const keychain = await ctx.keychain();
+  // Check the keychain BEFORE the server creates a session we could not keep the keys of.
+  await new CredentialStore({
+    keychain,
+    stateDir: ctx.stateDir,
+    keychainService: ctx.sessionKeychainService,
+    now: ctx.now,
+  }).checkWritable();
+  const notices: string[] = [];
+  const ttlSeconds = Math.min(Math.max(options.ttlSeconds, MIN_TTL_SECONDS), MAX_TTL_SECONDS);
+  if (ttlSeconds !== options.ttlSeconds) {
+    notices.push(
+      `${
+        options.ttlSource ?? "--ttl"
+      } ${options.ttlSeconds}s is outside ${MIN_TTL_SECONDS}..${MAX_TTL_SECONDS} seconds; using ${ttlSeconds}s`,
+    );
+  }
   const sign = nacl.sign.keyPair();
   const box = nacl.box.keyPair();
   const client = createServerClient({ serverUrl: ctx.serverUrl, fetch: ctx.fetch, now: ctx.now });
   const init = await client.init({
     provider,
     ...(options.scope !== undefined ? { scope: options.scope } : {}),
-    ttlSeconds: options.ttlSeconds,
+    ttlSeconds,
     verifyKey: encodeBase64(sign.publicKey),
     boxPublicKey: encodeBase64(box.publicKey),
   });
+  if (init.expiresIn !== ttlSeconds) {
+    notices.push(`the server set the session lifetime to ${init.expiresIn}s, not ${ttlSeconds}s`);
+  }
+  for (const notice of notices) ctx.stderr(`clawauth: notice: ${notice}\n`);
+  const confirmationCode = init.confirmationCode;
   try {
     await saveSession(
       { keychain, sessionKeychainService: ctx.sessionKeychainService, stateDir: ctx.stateDir },
@@ -214,7 +227,8 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
         boxSecretKey: encodeBase64(box.secretKey),
         createdAt: new Date(ctx.now()).toISOString(),
         expiresIn: init.expiresIn,
-        ...(init.confirmationCode !== undefined ? { confirmationCode: init.confirmationCode } : {}),
+        shortAuthUrl: init.shortAuthUrl,
+        ...(confirmationCode !== undefined ? { confirmationCode } : {}),
       },
     );
   } finally {
@@ -239,6 +253,9 @@ export async function runLoginStart(argv: string[], ctx: CliContext): Promise<Co
     statusCommand,
     claimCommand,
     profile: `${provider}:${options.profile}`,
+    ttlSeconds,
+    ...(ttlSeconds !== options.ttlSeconds ? { requestedTtlSeconds: options.ttlSeconds } : {}),
+    ...(notices.length > 0 ? { notices } : {}),
   };
   const human = [
     `Provider: ${provider}`,
@@ -281,17 +298,22 @@ export async function runLoginStatus(argv: string[], ctx: CliContext): Promise<C
   const session = await loadLoginSession(ctx, sessionId);
   const answer = await clientFor(ctx, session).status(sessionId, session.signSecretKey);
   const provider = answer.provider || session.material.provider;
+  const link = sessionLink(session, ctx.now());
   const data = {
     action: "status",
     sessionId,
     status: answer.status,
     provider,
     error: answer.error ?? null,
+    ...link,
   };
   const next = answer.status === "completed"
     ? `\nReady to claim: clawauth login claim ${sessionId}`
     : answer.status === "pending"
-    ? `\nNot finished yet; check again later: clawauth login status ${sessionId}`
+    ? `\nNot finished yet; check again later: clawauth login status ${sessionId}` +
+      (link.shortAuthUrl ? `\nLink for the user: ${link.shortAuthUrl}` : "") +
+      (link.confirmationCode ? ` (code ${link.confirmationCode})` : "") +
+      (link.expiresIn !== null ? `\nExpires in ${link.expiresIn}s` : "")
     : `\nReason: ${
       answer.error ?? "unknown error"
     }\nStart a new login: clawauth login start ${provider}`;
@@ -336,130 +358,5 @@ export function runLoginClaim(argv: string[], ctx: CliContext): Promise<CommandR
   return claimLoginSession(ctx, { ...options, action: "claim" });
 }
 
-// ---------------------------------------------------------------------------------------------
-// login wait
-
-/** Parsed `login wait` flags. */
-export interface LoginWaitOptions extends LoginClaimOptions {
-  timeoutMs: number;
-  intervalMs: number;
-  /** Ask the server to hold each status request (`?wait=`); off when `--interval` is given. */
-  longPoll?: boolean;
-}
-
-/** Parses `login wait` argv, with defaults from the environment settings. */
-export function parseLoginWaitArgs(argv: string[], settings: Settings): LoginWaitOptions {
-  const { flags, positionals } = parseCommandArgs(argv, {
-    command: "login wait",
-    flags: {
-      timeout: { type: "string", value: "ms" },
-      interval: { type: "string", value: "ms" },
-      profile: { type: "string", value: "name" },
-      reveal: { type: "boolean" },
-      replace: { type: "boolean" },
-    },
-    positionals: ["sessionId"],
-    required: 1,
-  });
-  const intervalMs = typeof flags.interval === "string"
-    ? parsePositiveInteger(flags.interval, "--interval", { min: MIN_POLL_INTERVAL_MS })
-    : Math.max(settings.pollIntervalMs, MIN_POLL_INTERVAL_MS);
-  return {
-    sessionId: parseSessionId(positionals[0]),
-    ...(typeof flags.profile === "string" ? { profile: parseProfileName(flags.profile) } : {}),
-    reveal: flags.reveal === true,
-    replace: flags.replace === true,
-    timeoutMs: typeof flags.timeout === "string"
-      ? parsePositiveInteger(flags.timeout, "--timeout")
-      : settings.pollTimeoutMs,
-    intervalMs,
-    longPoll: typeof flags.interval !== "string",
-  };
-}
-
-/** Next wait after a failed poll: the server's Retry-After, else exponential back-off. */
-export function backoffDelay(
-  error: ClawauthError,
-  options: { intervalMs: number; failures: number },
-): number {
-  const retryAfter = error.details.retryAfterSeconds;
-  if (error.code === ERROR_CODES.RATE_LIMITED && typeof retryAfter === "number") {
-    return Math.max(retryAfter * 1000, options.intervalMs);
-  }
-  return Math.min(options.intervalMs * 2 ** options.failures, MAX_BACKOFF_MS);
-}
-
-function isTransient(error: unknown): error is ClawauthError {
-  return isClawauthError(error) && error.details.transient === true;
-}
-
-/** `clawauth login wait`. */
-export async function runLoginWait(argv: string[], ctx: CliContext): Promise<CommandResult> {
-  const options = parseLoginWaitArgs(argv, resolveSettings(ctx.env, ctx.serverUrl));
-  const { sessionId } = options;
-  const session: LoadedSession = await loadLoginSession(ctx, sessionId);
-  const provider = session.material.provider;
-  // Fail now rather than after the human approved: the claim would refuse anyway.
-  await new CredentialStore({
-    keychain: session.store.keychain,
-    stateDir: ctx.stateDir,
-    keychainService: ctx.keychainService,
-    now: ctx.now,
-  }).checkWritable();
-
-  const client = clientFor(ctx, session);
-  const started = ctx.now();
-  const deadline = started + options.timeoutMs;
-  let failures = 0;
-  let lastError: ClawauthError | undefined;
-  let progressShown = false;
-  const progress = (text: string) => {
-    if (!ctx.isTerminal) return;
-    progressShown = true;
-    const elapsed = Math.round((ctx.now() - started) / 1000);
-    ctx.stderr(`\r\x1b[2K${text} (${elapsed}s)`);
-  };
-  const endProgress = () => {
-    if (progressShown) ctx.stderr("\r\x1b[2K");
-  };
-
-  try {
-    while (true) {
-      let delay = options.intervalMs;
-      try {
-        const waitSeconds = options.longPoll ? Math.floor((deadline - ctx.now()) / 1000) : 0;
-        const answer = await client.status(sessionId, session.signSecretKey, { waitSeconds });
-        // The server held the request until its deadline: ask again at once.
-        if (answer.waited) delay = 0;
-        failures = 0;
-        lastError = undefined;
-        if (answer.status !== "pending") {
-          progress(answer.status === "completed" ? "Approved; claiming the token" : "Login failed");
-          endProgress();
-          return await claimLoginSession(ctx, { ...options, action: "wait" }, session);
-        }
-        progress(`Waiting for the user to approve the ${provider} login`);
-      } catch (error) {
-        if (!isTransient(error)) throw error;
-        failures++;
-        lastError = error;
-        delay = backoffDelay(error, { intervalMs: options.intervalMs, failures });
-        progress(`${error.message}; retrying in ${Math.ceil(delay / 1000)}s`);
-      }
-      const remaining = deadline - ctx.now();
-      if (remaining <= 0) break;
-      if (delay > 0) await ctx.sleep(Math.min(delay, remaining));
-    }
-  } finally {
-    endProgress();
-  }
-
-  const seconds = Number((options.timeoutMs / 1000).toFixed(1));
-  throw new ClawauthError(
-    ERROR_CODES.TRANSIENT,
-    lastError
-      ? `gave up after ${seconds} s: the server kept failing (${lastError.message}); the session may still be claimable: clawauth login wait ${sessionId}`
-      : `timed out after ${seconds} s; the user has not approved yet (session ${sessionId} is still pending): check later with \`clawauth login status ${sessionId}\` or wait again with \`clawauth login wait ${sessionId}\``,
-    { details: { sessionId, status: lastError ? "unknown" : "pending" } },
-  );
-}
+// `login wait` lives in login_wait.ts.
+export { LOGIN_WAIT_USAGE, parseLoginWaitArgs, runLoginWait } from "./login_wait.ts";

@@ -11,7 +11,7 @@ import { createServerClient } from "../server_client.ts";
 import { ERROR_CODES } from "../../shared/errors.ts";
 import { parseCommandArgs, parseSessionId } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
-import { clientFor, loadLoginSession } from "../flows/claim.ts";
+import { clientFor, type LoadedSession, loadLoginSession } from "../flows/claim.ts";
 import {
   listSessions,
   loadSession,
@@ -27,10 +27,14 @@ live status from the server. Use it to recover a sessionId after losing context.
 
 Status values: pending | completed | error (from the server); expired (past its lifetime,
 or the server no longer knows it); unknown (the server could not be asked: see error);
-local_corrupt (the key material in the keychain is missing or unreadable: remove it).
+keychain_unavailable (the keychain holding the session's keys cannot be reached: see error;
+the session is not lost); local_corrupt (the key material in the keychain is missing or
+unreadable: remove it).
 
 JSON fields: action ("sessions"), sessions: [{ sessionId, provider, profile, server,
-createdAt, expiresIn, expiresAt, status, error, statusCommand, claimCommand }].
+shortAuthUrl (the link to send to the human again), confirmationCode (when the server gave
+one), createdAt, expiresAt, expiresIn (seconds left, 0 once expired), lifetimeSeconds, status,
+error, statusCommand, claimCommand }].
 
 Examples:
   clawauth sessions --json
@@ -38,10 +42,11 @@ Examples:
 
 export const SESSION_RM_USAGE = `Usage: clawauth session-rm <sessionId> [--json]
 
-Removes a login session from this machine: its keys leave the keychain and its index entry
-the state directory, so it can never be claimed here. The server has no delete route: the
-server-side session (which holds at most a token sealed to the deleted key) expires on its
-own (serverRemoved: false).
+Removes a login session: first on the server (a signed DELETE /session/<id> with the
+session's key, so nobody can finish or claim it there), then on this machine (its keys leave
+the keychain and its index entry the state directory). When the server cannot be reached,
+the local copy is still removed and the server copy expires on its own; without the keys
+nobody can claim it (serverRemoved: false, serverNote says why).
 
 JSON fields: action ("session-rm"), sessionId, removed (false when nothing was stored
 locally), serverRemoved, serverNote.
@@ -49,6 +54,35 @@ locally), serverRemoved, serverNote.
 Examples:
   clawauth session-rm 0b9c3f3e-1c1a-4c1e-9f0e-6a1f3f1f2f3a --json
 `;
+
+/** Whole seconds from `now` until `expiresAt` (0 once passed); null when unknown. */
+export function secondsLeft(expiresAt: number | undefined, now: number): number | null {
+  return expiresAt === undefined ? null : Math.max(0, Math.floor((expiresAt - now) / 1000));
+}
+
+/** The link fields of a local session: shortAuthUrl, confirmationCode, expiresAt, expiresIn (left). */
+export function sessionLink(session: LoadedSession, now: number): {
+  shortAuthUrl: string | null;
+  confirmationCode?: string;
+  expiresAt: string | null;
+  expiresIn: number | null;
+} {
+  const { material } = session;
+  const created = typeof material.createdAt === "number"
+    ? material.createdAt
+    : Date.parse(material.createdAt);
+  const expiresAt = Number.isFinite(created) && created > 0
+    ? created + material.expiresIn * 1000
+    : undefined;
+  return {
+    shortAuthUrl: material.shortAuthUrl ?? null,
+    ...(material.confirmationCode !== undefined
+      ? { confirmationCode: material.confirmationCode }
+      : {}),
+    expiresAt: expiresAt !== undefined ? new Date(expiresAt).toISOString() : null,
+    expiresIn: secondsLeft(expiresAt, now),
+  };
+}
 
 function createdMs(value: string | number): number | undefined {
   const ms = typeof value === "number" ? value : Date.parse(value);
@@ -67,9 +101,12 @@ async function liveStatus(
     provider: entry.provider,
     profile: `${entry.provider}:${entry.profile}`,
     server: entry.server ?? ctx.serverUrl,
+    shortAuthUrl: entry.shortAuthUrl ?? null,
+    ...(entry.confirmationCode !== undefined ? { confirmationCode: entry.confirmationCode } : {}),
     createdAt: created !== undefined ? new Date(created).toISOString() : null,
-    expiresIn: entry.expiresIn,
     expiresAt: expiresAt !== undefined ? new Date(expiresAt).toISOString() : null,
+    expiresIn: secondsLeft(expiresAt, ctx.now()),
+    lifetimeSeconds: entry.expiresIn,
     status: "unknown",
     error: null,
     statusCommand: `clawauth login status ${entry.sessionId}`,
@@ -81,6 +118,10 @@ async function liveStatus(
   } catch (error) {
     if (isClawauthError(error) && error.code === ERROR_CODES.STORAGE_FAILED) material = null;
     else {
+      if (isClawauthError(error) && error.code === ERROR_CODES.KEYCHAIN_UNAVAILABLE) {
+        row.status = "keychain_unavailable";
+        row.fix = error.details.fix;
+      }
       row.error = isClawauthError(error) ? error.message : String(error);
       return row;
     }
@@ -97,7 +138,7 @@ async function liveStatus(
     return row;
   }
   try {
-    const session = await loadLoginSession(ctx, entry.sessionId, store.keychain);
+    const session = await loadLoginSession(ctx, entry.sessionId, store.keychain, true);
     const answer = await clientFor(ctx, session).status(entry.sessionId, session.signSecretKey);
     row.status = answer.status;
     row.error = answer.error ?? null;
@@ -150,7 +191,11 @@ export async function runSessions(argv: string[], ctx: CliContext): Promise<Comm
       lines.push(
         `- ${row.sessionId}  status=${row.status}  profile=${row.profile}  expiresAt=${
           row.expiresAt ?? "unknown"
-        }${row.error ? `\n    ${row.error}` : ""}`,
+        }${row.expiresIn !== null ? ` (${row.expiresIn}s left)` : ""}${
+          row.shortAuthUrl ? `\n    link: ${row.shortAuthUrl}` : ""
+        }${row.confirmationCode ? `  code: ${row.confirmationCode}` : ""}${
+          row.error ? `\n    ${row.error}` : ""
+        }`,
       );
     }
   }

@@ -7,7 +7,8 @@
  *   clawauth token get github --json            # token.access_token, token.refresh_token, ...
  *   eval "$(clawauth token env github)"         # CLAWAUTH_ACCESS_TOKEN, GITHUB_ACCESS_TOKEN, ...
  */
-import { parseCommandArgs, parseProfileName, parseProviderName } from "../args.ts";
+import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
+import { parseCommandArgs, parseProfileName, parseProviderName, usageError } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
 import { parseProfileId } from "../store/profiles.ts";
 import type { CredentialRecord, ProfileMeta } from "../store/types.ts";
@@ -40,7 +41,8 @@ Lists stored credentials: metadata only, never a secret.
 
 JSON fields: action ("list"), tokens: [{ account (keychain account, e.g. "github:default"),
 provider, profile (id), type (oauth | token | api_key), origin (delegated | local | pasted),
-expires_at, has_refresh_token, scope, identity, keychainService, token_saved_at,
+expires_at, has_refresh_token, scope, identity, keychainBackend (the keychain holding the
+secret: linux | macos | windows | file | memory), keychainService, token_saved_at,
 last_used_at, refresh_state }].
 
 Examples:
@@ -48,21 +50,27 @@ Examples:
   clawauth token list github
 `;
 
-export const TOKEN_GET_USAGE = `Usage: clawauth token get [provider] [--profile <name>] [--json]
+export const TOKEN_GET_USAGE =
+  `Usage: clawauth token get [provider] [--profile <name>] [--raw | --json]
 
 Prints a valid access token for the provider (or the profile used last when no provider is
 given), refreshing it first when it expires within about 5 minutes. Do not show the
 token to users.
+
+--raw   print only the access token and a newline (like \`gh auth token\`), for
+        TOKEN="$(clawauth token get github --raw)"; errors still go to stderr, exit 1
 
 JSON fields: action ("get"), account (keychain account, e.g. "github:default"), profile (id),
 token { provider, access_token, refresh_token, token_type, expires_at, scope, type },
 token_saved_at, expires_at.
 
 Errors: token_not_found, needs_login (the message names the command to run),
-transient_error (refresh failed for now; retry later).
+transient_error (refresh failed for now; retry later), keychain_unavailable (the keychain
+holding it cannot be reached: the token is not missing; see error.fix).
 
 Examples:
   clawauth token get notion --json
+  curl -H "Authorization: Bearer $(clawauth token get github --raw)" https://api.github.com/user
   clawauth token get github --profile work --json
 `;
 
@@ -100,17 +108,24 @@ export interface TokenSelectArgs {
   profile?: string;
 }
 
-/** Parses `token get|env [provider] [--profile <name>]`. */
-export function parseTokenSelectArgs(argv: string[], command: string): TokenSelectArgs {
+/** Parses `token get|env [provider] [--profile <name>]` (and `--raw` for `token get`). */
+export function parseTokenSelectArgs(
+  argv: string[],
+  command: string,
+): TokenSelectArgs & { raw?: boolean } {
   const { flags, positionals } = parseCommandArgs(argv, {
     command,
-    flags: { profile: { type: "string", value: "name" } },
+    flags: {
+      profile: { type: "string", value: "name" },
+      ...(command === "token get" ? { raw: { type: "boolean" as const } } : {}),
+    },
     positionals: ["provider"],
     required: 0,
   });
   return {
     ...(positionals[0] !== undefined ? { provider: providerArg(positionals[0]) } : {}),
     ...(typeof flags.profile === "string" ? { profile: profileArg(flags.profile) } : {}),
+    ...(flags.raw === true ? { raw: true } : {}),
   };
 }
 
@@ -130,6 +145,7 @@ function listRow(meta: ProfileMeta): Record<string, unknown> {
     has_refresh_token: meta.hasRefreshToken,
     scope: meta.scope ?? null,
     identity: meta.identity ?? meta.account ?? null,
+    keychainBackend: meta.keychainBackend ?? null,
     keychainService: meta.keychainService,
     token_saved_at: iso(meta.updatedAt),
     last_used_at: iso(meta.lastUsedAt),
@@ -179,8 +195,18 @@ export async function runTokenList(argv: string[], ctx: CliContext): Promise<Com
 
 /** `clawauth token get`. */
 export async function runTokenGet(argv: string[], ctx: CliContext): Promise<CommandResult> {
-  const args = parseTokenSelectArgs(argv, "token get");
+  const { raw, ...args } = parseTokenSelectArgs(argv, "token get");
+  if (raw && ctx.json) throw usageError("--raw prints only the token: drop --json (or --raw)");
   const { meta, secret } = await validToken(ctx, args);
+  if (raw) {
+    const value = secret.access_token ?? secret.key;
+    if (!value) {
+      throw new ClawauthError(ERROR_CODES.TOKEN_NOT_FOUND, `${meta.id} holds no access token`, {
+        details: { profile: meta.id },
+      });
+    }
+    return { data: { action: "get" }, human: `${value}\n` };
+  }
   const accessToken = secret.access_token ?? secret.key ?? null;
   const expiresAt = iso(secret.expires_at);
   const token: Record<string, unknown> = {

@@ -10,7 +10,7 @@
  *   pbpaste | clawauth token paste anthropic --type api_key
  */
 
-import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
+import { ClawauthError, ERROR_CODES, isClawauthError } from "../../shared/errors.ts";
 import { parseCommandArgs, parseProfileName, parseProviderName, usageError } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
 import { formatDuration, parseDuration } from "../flows/duration.ts";
@@ -72,9 +72,16 @@ Shows every stored profile (or one provider's) with a status:
   static       no expiry known (pasted token, API key, provider without expiry)
   missing      metadata without a secret in the keychain (or nothing stored for <provider>)
   needs-login  the provider refused the refresh token; run the command shown
+  keychain-unavailable  the keychain holding it cannot be reached (not missing: see error.fix)
 
---check sets the exit code for cron and systemd: 1 when any profile is expired, missing or
-needs-login (or nothing is stored), 2 when any is expiring, 0 otherwise.
+--check sets the exit code for cron and systemd: 1 when any profile is expired, missing,
+needs-login or keychain-unavailable (or nothing is stored), 2 when any is expiring, 0
+otherwise. Without --check, a keychain-unavailable profile still makes the exit code 1.
+
+JSON fields: action ("token_status"), profiles: [{ profile, provider, name, status, type,
+origin, refreshable, accessToken, expiresAt, expiresIn, identity, refreshState, lastError,
+fixCommand, error (keychain-unavailable: code, message, backend, fix) }], summary (count per
+status), checkExitCode (with --check).
 
 Examples:
   clawauth token status
@@ -265,7 +272,14 @@ export async function runTokenRm(argv: string[], ctx: CliContext): Promise<Comma
 // token status
 
 /** Status of one profile, as `token status` reports it. */
-export type ProfileStatus = "ok" | "expiring" | "expired" | "static" | "missing" | "needs-login";
+export type ProfileStatus =
+  | "ok"
+  | "expiring"
+  | "expired"
+  | "static"
+  | "missing"
+  | "needs-login"
+  | "keychain-unavailable";
 
 /** One row of `token status`. */
 export interface ProfileStatusRow {
@@ -280,11 +294,14 @@ export interface ProfileStatusRow {
   accessToken?: "valid" | "expiring" | "expired" | "no-expiry";
   expiresAt?: string;
   expiresIn?: number;
-  account?: ProfileMeta["account"];
+  /** Who the account is (provider identity), when known. */
+  identity?: ProfileMeta["account"];
   refreshState?: string;
   lastError?: { code: string; message: string; at: string; transient: boolean };
   fixCommand?: string;
   lastUsedAt?: string;
+  /** keychain-unavailable: the keychain_unavailable error (backend, reason, fix). */
+  error?: { code: string; message: string; backend?: unknown; fix?: unknown };
 }
 
 /**
@@ -306,7 +323,7 @@ export function statusOf(
     type: meta.type,
     origin: meta.origin,
     refreshable: false,
-    account: meta.account,
+    identity: meta.identity ?? meta.account,
     refreshState: meta.refresh?.state,
     lastUsedAt: isoOrUndefined(meta.lastUsedAt),
   };
@@ -344,10 +361,34 @@ export function statusOf(
   return row;
 }
 
+function unavailableRow(meta: ProfileMeta, error: ClawauthError): ProfileStatusRow {
+  return {
+    profile: meta.id,
+    provider: meta.provider,
+    name: meta.name,
+    status: "keychain-unavailable",
+    type: meta.type,
+    origin: meta.origin,
+    refreshable: meta.hasRefreshToken,
+    identity: meta.identity ?? meta.account,
+    refreshState: meta.refresh?.state,
+    error: {
+      code: error.code,
+      message: error.message,
+      backend: error.details.backend,
+      fix: error.details.fix,
+    },
+  };
+}
+
 /** Exit code of `token status --check` for these rows. */
 export function checkExitCode(rows: readonly ProfileStatusRow[]): number {
   if (rows.length === 0) return 1;
-  if (rows.some((row) => ["expired", "missing", "needs-login"].includes(row.status))) return 1;
+  if (
+    rows.some((row) =>
+      ["expired", "missing", "needs-login", "keychain-unavailable"].includes(row.status)
+    )
+  ) return 1;
   if (rows.some((row) => row.status === "expiring")) return 2;
   return 0;
 }
@@ -387,7 +428,12 @@ export async function runTokenStatus(argv: string[], ctx: CliContext): Promise<C
     let record: CredentialRecord | null;
     try {
       record = await store.load(meta.id);
-    } catch {
+    } catch (error) {
+      if (isClawauthError(error) && error.code.startsWith("keychain_")) {
+        // Unreachable is not missing: the secret is still where it was stored.
+        rows.push(unavailableRow(meta, error));
+        continue;
+      }
       record = null;
     }
     rows.push(
@@ -412,6 +458,7 @@ export async function runTokenStatus(argv: string[], ctx: CliContext): Promise<C
     static: 0,
     missing: 0,
     "needs-login": 0,
+    "keychain-unavailable": 0,
   };
   for (const row of rows) summary[row.status]++;
   const exitCode = checkExitCode(rows);
@@ -421,7 +468,12 @@ export async function runTokenStatus(argv: string[], ctx: CliContext): Promise<C
     summary,
     ...(args.check ? { checkExitCode: exitCode } : {}),
   };
-  return { data, human: renderStatus(rows, now), exitCode: args.check ? exitCode : 0 };
+  const unreachable = rows.some((row) => row.status === "keychain-unavailable");
+  return {
+    data,
+    human: renderStatus(rows, now),
+    exitCode: args.check || unreachable ? exitCode : 0,
+  };
 }
 
 function renderStatus(rows: readonly ProfileStatusRow[], now: number): string {
@@ -443,6 +495,9 @@ function renderStatus(rows: readonly ProfileStatusRow[], now: number): string {
     if (row.refreshable && row.status === "ok") parts.push("(refreshed on use)");
     if (row.fixCommand && row.status !== "ok" && row.status !== "static") {
       parts.push(`→ run: ${row.fixCommand}`);
+    }
+    if (row.status === "keychain-unavailable" && row.error) {
+      parts.push(`the ${row.error.backend} keychain cannot be reached → fix: ${row.error.fix}`);
     }
     return parts.join("  ");
   }).join("\n");

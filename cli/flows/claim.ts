@@ -37,9 +37,11 @@ import {
 } from "./claim_identity.ts";
 import {
   loadSession,
+  readClaimTombstone,
   removeSession,
   type SessionMaterial,
   type SessionStoreContext,
+  writeClaimTombstone,
 } from "../store/sessions_index.ts";
 
 /** Time limit for taking the profile lock while storing a claimed token. */
@@ -73,6 +75,7 @@ export async function loadLoginSession(
   ctx: CliContext,
   sessionId: string,
   keychain?: Keychain,
+  quiet = false,
 ): Promise<LoadedSession> {
   const store: SessionStoreContext = {
     keychain: keychain ?? await ctx.keychain(),
@@ -81,6 +84,28 @@ export async function loadLoginSession(
   };
   const material = await loadSession(store, sessionId);
   if (material === null) {
+    const claimed = await readClaimTombstone(ctx.stateDir, sessionId);
+    if (claimed !== null) {
+      const [provider, name] = [
+        claimed.provider,
+        claimed.profile.slice(claimed.provider.length + 1),
+      ];
+      const fix = `clawauth token get ${provider}${name === "default" ? "" : ` --profile ${name}`}`;
+      throw new ClawauthError(
+        ERROR_CODES.ALREADY_CLAIMED,
+        `login session ${sessionId} was already claimed on this machine (${claimed.claimedAt}), stored as ${claimed.profile}; use it: ${fix}`,
+        {
+          details: {
+            sessionId,
+            provider,
+            profile: claimed.profile,
+            claimedAt: claimed.claimedAt,
+            fix,
+            transient: false,
+          },
+        },
+      );
+    }
     throw new ClawauthError(
       ERROR_CODES.SESSION_NOT_FOUND,
       `no local login session ${sessionId} on this machine (state dir ${ctx.stateDir}, keychain service ${ctx.sessionKeychainService}); ` +
@@ -102,6 +127,11 @@ export async function loadLoginSession(
       ERROR_CODES.STORAGE_FAILED,
       `the key material of login session ${sessionId} is corrupt; remove it with \`clawauth session-rm ${sessionId}\` and start a new login`,
       { details: { sessionId } },
+    );
+  }
+  if (material.server !== undefined && material.server !== ctx.serverUrl && !quiet) {
+    ctx.stderr(
+      `clawauth: notice: login session ${sessionId} lives on ${material.server} (the server it was started on), not on the configured ${ctx.serverUrl}; asking ${material.server}\n`,
     );
   }
   return {
@@ -206,18 +236,25 @@ export async function claimLoginSession(
   if (answer.status === "error") {
     // The server deleted the failed session; its keys are useless now.
     await removeQuietly(ctx, session);
-    return {
-      data: {
-        ...base,
-        status: "error",
-        tokenData: null,
-        storedInKeychain: false,
-        error: answer.error,
+    const fix = `clawauth login start ${provider}${
+      profile === "default" ? "" : ` --profile ${profile}`
+    }`;
+    throw new ClawauthError(
+      ERROR_CODES.SESSION_FAILED,
+      `the ${provider} login of session ${sessionId} failed: ${answer.error}; nothing was stored. Start a new login: ${fix}`,
+      {
+        details: {
+          sessionId,
+          provider,
+          profile: profileId,
+          status: "error",
+          reason: answer.error,
+          storedInKeychain: false,
+          fix,
+          transient: false,
+        },
       },
-      human: `Status: error (${provider}): ${answer.error}\n` +
-        `Nothing was stored. Start a new login: clawauth login start ${provider}`,
-      exitCode: 1,
-    };
+    );
   }
 
   // From here on the server has forgotten the session: the token exists only in memory.
@@ -288,6 +325,7 @@ export async function claimLoginSession(
     });
     if (check.conflict) targetId = `${provider}:${check.conflict.storedAs}`;
     await withLock(lockPathFor(ctx.stateDir, targetId), async () => {
+      const before = (await credentials.list(provider)).find((m) => m.id === targetId);
       const record = await credentials.save({
         id: targetId,
         type: "oauth",
@@ -298,6 +336,12 @@ export async function claimLoginSession(
         secret: secretFromTokenData(provider, tokenData, now),
       });
       storedAccount = record.meta.account;
+      const moved = before?.keychainBackend;
+      if (moved !== undefined && moved !== record.meta.keychainBackend) {
+        ctx.stderr(
+          `clawauth: notice: ${targetId} was stored in the ${moved} keychain, which this run cannot reach; the new token is stored in the ${record.meta.keychainBackend} keychain and ${targetId} is read from there from now on\n`,
+        );
+      }
     }, { timeoutMs: STORE_LOCK_TIMEOUT_MS, now: ctx.now });
   } catch (error) {
     const saved = await recover(ctx, { provider, profile, tokenData });
@@ -314,6 +358,16 @@ export async function claimLoginSession(
         details: { sessionId, ...(saved.path ? { recoveryFile: saved.path } : {}) },
       },
     );
+  }
+  try {
+    await writeClaimTombstone(ctx.stateDir, {
+      sessionId,
+      provider,
+      profile: targetId,
+      claimedAt: new Date(now).toISOString(),
+    }, now);
+  } catch {
+    // Only a second claim's message depends on it.
   }
   await removeQuietly(ctx, session);
 
@@ -334,6 +388,7 @@ export async function claimLoginSession(
           sessionId,
           profile: profileId,
           storedAs: `${provider}:${storedAs}`,
+          fix: `clawauth token get ${provider} --profile ${storedAs}`,
           storedAccount: held,
           receivedAccount: identity ?? account ?? { id: receivedId },
         },
@@ -352,7 +407,9 @@ export async function claimLoginSession(
     identity: identity ?? null,
     error: null,
   };
-  if (storedAccount) data.account = storedAccount;
+  // `profile` names where it is stored; `identity` who the account is (never an `account`
+  // object): the server's sealed identity, else what the token response tells.
+  if (data.identity === null && storedAccount) data.identity = storedAccount;
   const human = [
     `Status: completed (${provider})`,
     ...(identity !== undefined ? [`Account: ${describeIdentity(identity)}`] : []),

@@ -28,6 +28,56 @@ export function parseDuration(value: string, flag: string): number {
   return seconds;
 }
 
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** Options of {@linkcode parseDurationMs}. */
+export interface DurationOptions {
+  /** Unit of a plain number: `ms` (`--timeout 90000`) or `s` (`--ttl 3600`). */
+  plainUnit: "ms" | "s";
+  /** Smallest and largest value accepted, in milliseconds (a usage error otherwise). */
+  minMs?: number;
+  maxMs?: number;
+}
+
+/**
+ * Parses a duration with a unit (`500ms`, `90s`, `5m`, `2h`, `1d`, `2w`) or a plain number in
+ * `plainUnit`, into milliseconds; throws a `usage` error naming `source` otherwise.
+ */
+export function parseDurationMs(value: string, source: string, options: DurationOptions): number {
+  const match = /^(\d{1,12})\s*(ms|s|m|h|d|w)?$/i.exec(value.trim());
+  const unit = (match?.[2] ?? options.plainUnit).toLowerCase();
+  const ms = match ? Number(match[1]) * UNIT_MS[unit] : NaN;
+  const min = options.minMs ?? 1;
+  const max = options.maxMs ?? MAX_DURATION_SECONDS * 1000;
+  if (!Number.isSafeInteger(ms) || ms < min || ms > max) {
+    const plain = options.plainUnit === "ms" ? "milliseconds" : "seconds";
+    throw new ClawauthError(
+      ERROR_CODES.USAGE,
+      `${source} must be a duration from ${formatDurationExact(min)} to ${
+        formatDurationExact(max)
+      }, such as 90s, 5m, 2h or 500ms (a plain number is ${plain}): got ${
+        JSON.stringify(value.slice(0, 40))
+      }`,
+    );
+  }
+  return ms;
+}
+
+/** `250ms`, `90s`, `5m`, `2h`: the largest unit that divides `ms` exactly. */
+export function formatDurationExact(ms: number): string {
+  for (const unit of ["w", "d", "h", "m", "s"]) {
+    if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
 /** Renders a span of milliseconds as `3d 4h`, `2h 5m`, `4m 10s` or `12s` (two units at most). */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));

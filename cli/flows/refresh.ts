@@ -253,6 +253,10 @@ export async function ensureValidToken(
     // A 0.4 record has a keychain entry but no metadata yet; load() adopts it.
     const legacyId = args.profileId ?? (args.provider ? `${args.provider}:default` : undefined);
     record = legacyId === undefined ? null : await store.load(legacyId);
+    if (record === null && args.profileId === undefined && args.provider !== undefined) {
+      const { providerTokenNotFound } = await import("./not_found.ts");
+      throw await providerTokenNotFound(ctx, args.provider);
+    }
     if (record === null) throw notFound(args);
   }
 

@@ -14,6 +14,8 @@ import { withLock } from "../lock.ts";
 export interface FileKeychainOptions {
   /** The credentials file, normally `<stateDir>/credentials.json`. */
   path: string;
+  /** The platform backend this file stands in for, and why (see Keychain.fallbackFrom). */
+  fallbackFrom?: { backend: string; reason: string };
 }
 
 interface FileContent {
@@ -32,9 +34,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export class FileKeychain implements Keychain {
   readonly name = "file";
   readonly path: string;
+  readonly fallbackFrom?: { backend: string; reason: string };
 
   constructor(options: FileKeychainOptions) {
     this.path = options.path;
+    if (options.fallbackFrom) this.fallbackFrom = options.fallbackFrom;
   }
 
   async get(service: string, account: string): Promise<string | null> {

@@ -13,4 +13,10 @@ export interface Keychain {
   store(service: string, account: string, secret: string): Promise<void>;
   /** Removes the secret; resolves when it did not exist. */
   remove(service: string, account: string): Promise<void>;
+  /**
+   * Set when this backend was chosen because the platform keychain could not be reached:
+   * which backend that was and why. Secrets recorded in that backend must never be looked
+   * for here (cli/keychain/recorded.ts).
+   */
+  readonly fallbackFrom?: { backend: string; reason: string };
 }

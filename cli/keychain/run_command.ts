@@ -68,6 +68,7 @@ function timeoutError(options: RunCommandOptions): ClawauthError {
     `'${describe(options)}' did not answer within ${
       options.timeoutMs / 1000
     } s (is the keychain locked or waiting for a prompt?)`,
+    { details: { transient: true } },
   );
 }
 

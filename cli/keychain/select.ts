@@ -100,9 +100,10 @@ export async function selectKeychain(options: SelectKeychainOptions): Promise<Ke
   if (problem === null) return new LinuxKeychain(shellOptions);
   stderr(
     `clawauth: WARNING: no usable OS keychain (Secret Service via secret-tool: ${problem}).\n` +
-      `clawauth: WARNING: secrets are stored in the file ${filePath} (mode 0600) instead.\n` +
+      `clawauth: WARNING: new secrets are stored in the file ${filePath} (mode 0600) instead; ` +
+      `secrets already in the Secret Service stay there (keychain_unavailable until it is reachable).\n` +
       `clawauth: WARNING: install libsecret-tools and a Secret Service (e.g. gnome-keyring), ` +
       `or set CLAWAUTH_KEYCHAIN=file to choose the file on purpose.\n`,
   );
-  return new FileKeychain({ path: filePath });
+  return new FileKeychain({ path: filePath, fallbackFrom: { backend: "linux", reason: problem } });
 }

@@ -9,7 +9,7 @@
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
+import { ClawauthError, ERROR_CODES, isClawauthError } from "../../shared/errors.ts";
 import type { CliContext } from "../context.ts";
 import { VERSION } from "../version.ts";
 import { failed, ok, type ToolResult } from "./results.ts";
@@ -179,8 +179,20 @@ export function createMcpServer(cliCtx: CliContext): McpServer {
           next: "The human has not approved yet. Keep working and call check_access again later.",
         });
       }
-      // completed: claim now; error: the claim reports it and drops the session's local keys.
-      const claim = (await runLoginClaim([sessionId], ctx)).data;
+      // completed: claim now; error: the claim reports it (session_failed) and drops the
+      // session's local keys.
+      let claim: Record<string, unknown>;
+      try {
+        claim = (await runLoginClaim([sessionId], ctx)).data;
+      } catch (error) {
+        if (!isClawauthError(error) || error.code !== ERROR_CODES.SESSION_FAILED) throw error;
+        return failed(error, {
+          sessionId,
+          status: "error",
+          provider: error.details.provider,
+          next: "Start a new login with request_access.",
+        });
+      }
       const result = pick(claim, [
         "sessionId",
         "status",

@@ -7,6 +7,7 @@
 import { ClawauthError, isClawauthError } from "../../shared/errors.ts";
 import { decodeBase64Url } from "../../shared/base64.ts";
 import type { Keychain } from "../keychain/keychain.ts";
+import { keychainFailure, keychainUnavailable, recordedKeychain } from "../keychain/recorded.ts";
 import type {
   CredentialOrigin,
   CredentialRecord,
@@ -96,14 +97,14 @@ function parseSecret(text: string, provider: string, id: string): CredentialSecr
   return secret as unknown as CredentialSecret;
 }
 
-function wrapKeychainError(error: unknown, action: string, keychain: Keychain): ClawauthError {
-  if (isClawauthError(error) && error.code === "keychain_timeout") return error;
-  const message = (error as Error)?.message ?? String(error);
-  return new ClawauthError(
-    "keychain_unavailable",
-    `could not ${action} in the ${keychain.name} keychain: ${message}`,
-    { cause: error },
-  );
+function wrapKeychainError(
+  error: unknown,
+  action: string,
+  keychain: Keychain,
+  subject?: string,
+): ClawauthError {
+  if (isClawauthError(error) && typeof error.details.backend === "string") return error;
+  return keychainFailure(error, keychain, { action, subject });
 }
 
 /** Reads and writes credential records (secret in the keychain, metadata in the state dir). */
@@ -130,19 +131,32 @@ export class CredentialStore {
     const meta = await readProfileMeta(this.stateDir, parsed.id);
     const service = meta?.keychainService ?? this.keychainService;
     const account = meta?.keychainAccount ?? parsed.id;
+    const keychain = await this.#keychainOf(meta, parsed.id);
     let text: string | null;
     try {
-      text = await this.keychain.get(service, account);
+      text = await keychain.get(service, account);
     } catch (error) {
-      throw wrapKeychainError(error, `read ${parsed.id}`, this.keychain);
+      throw wrapKeychainError(error, `read ${parsed.id}`, keychain, parsed.id);
     }
-    if (text === null) return null;
+    if (text === null) {
+      if (meta && meta.keychainBackend === undefined && keychain.fallbackFrom) {
+        // Stored before backends were recorded, most likely in the keychain this run fell
+        // back from: it is unreachable, not missing.
+        throw keychainUnavailable({
+          backend: keychain.fallbackFrom.backend,
+          reason: keychain.fallbackFrom.reason,
+          subject: parsed.id,
+        });
+      }
+      return null;
+    }
     const secret = parseSecret(text, parsed.provider, parsed.id);
     if (meta) return { meta, secret };
     const now = this.now();
     const adopted: ProfileMeta = {
       ...metaFromSecret(secret, parsed),
       origin: secret.type === "oauth" ? "delegated" : "pasted",
+      keychainBackend: keychain.name,
       keychainService: service,
       keychainAccount: account,
       createdAt: now,
@@ -151,6 +165,14 @@ export class CredentialStore {
     };
     await writeProfileMeta(this.stateDir, adopted);
     return { meta: adopted, secret };
+  }
+
+  /** The keychain holding `meta`'s secret (its recorded backend); see cli/keychain/recorded.ts. */
+  #keychainOf(meta: ProfileMeta | null, subject: string): Promise<Keychain> {
+    return recordedKeychain(this.keychain, meta?.keychainBackend, {
+      stateDir: this.stateDir,
+      subject,
+    });
   }
 
   /**
@@ -171,9 +193,17 @@ export class CredentialStore {
     const previousMeta = await readProfileMeta(this.stateDir, parsed.id);
     const service = this.keychainService;
     const account = parsed.id;
+    // A profile stays in the backend that holds it; a new credential for a profile whose
+    // backend cannot be reached (an explicit new login) goes to this run's keychain.
+    let keychain = this.keychain;
+    try {
+      keychain = await this.#keychainOf(previousMeta, parsed.id);
+    } catch {
+      keychain = this.keychain;
+    }
     let previousGeneration = 0;
     try {
-      const previous = await this.keychain.get(service, account);
+      const previous = await keychain.get(service, account);
       if (previous !== null) {
         try {
           previousGeneration = parseSecret(previous, parsed.provider, parsed.id).generation;
@@ -182,7 +212,7 @@ export class CredentialStore {
         }
       }
     } catch (error) {
-      throw wrapKeychainError(error, `read ${parsed.id}`, this.keychain);
+      throw wrapKeychainError(error, `read ${parsed.id}`, keychain, parsed.id);
     }
     const type = input.type ?? input.secret.type ?? "oauth";
     const secret: CredentialSecret = {
@@ -196,9 +226,9 @@ export class CredentialStore {
       if (secret[key] === undefined) delete secret[key];
     }
     try {
-      await this.keychain.store(service, account, JSON.stringify(secret));
+      await keychain.store(service, account, JSON.stringify(secret));
     } catch (error) {
-      throw wrapKeychainError(error, `store ${parsed.id}`, this.keychain);
+      throw wrapKeychainError(error, `store ${parsed.id}`, keychain, parsed.id);
     }
     const meta: ProfileMeta = {
       ...metaFromSecret(secret, parsed),
@@ -211,6 +241,7 @@ export class CredentialStore {
         ? { identity: previousMeta.identity }
         : {}),
       ...(input.server ? { server: input.server } : {}),
+      keychainBackend: keychain.name,
       keychainService: service,
       keychainAccount: account,
       createdAt: previousMeta?.createdAt ?? now,
@@ -239,13 +270,14 @@ export class CredentialStore {
   async remove(id: string): Promise<void> {
     const parsed = parseProfileId(id);
     const meta = await readProfileMeta(this.stateDir, parsed.id);
+    const keychain = await this.#keychainOf(meta, parsed.id);
     try {
-      await this.keychain.remove(
+      await keychain.remove(
         meta?.keychainService ?? this.keychainService,
         meta?.keychainAccount ?? parsed.id,
       );
     } catch (error) {
-      throw wrapKeychainError(error, `remove ${parsed.id}`, this.keychain);
+      throw wrapKeychainError(error, `remove ${parsed.id}`, keychain, parsed.id);
     }
     await deleteProfileMeta(this.stateDir, parsed.id);
     const order = await getOrder(this.stateDir, parsed.provider);

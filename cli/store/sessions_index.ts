@@ -5,8 +5,9 @@
  * `<stateDir>/sessions/<sessionId>.json` lets `clawauth sessions` list them.
  */
 import { join } from "../path.ts";
-import { ClawauthError, isClawauthError } from "../../shared/errors.ts";
+import { ClawauthError } from "../../shared/errors.ts";
 import type { Keychain } from "../keychain/keychain.ts";
+import { keychainFailure, recordedKeychain } from "../keychain/recorded.ts";
 import { readJsonFile, removeFileIfExists, writeFileAtomic } from "./atomic_write.ts";
 
 /** What the session functions need from the CLI context. */
@@ -28,9 +29,26 @@ export interface SessionIndexEntry {
   createdAt: string | number;
   /** Seconds from `createdAt` until the server forgets the session. */
   expiresIn: number;
+  /** The link to send to the human (as `login start` printed it). */
+  shortAuthUrl?: string;
   /** The code the confirmation page shows (`KXRT-4MPQ`), when the server gave one. */
   confirmationCode?: string;
+  /** Keychain backend holding the session's keys (see cli/keychain/recorded.ts). */
+  keychainBackend?: string;
 }
+
+/** What is left of a session this machine claimed: where its token went. */
+export interface ClaimTombstone {
+  sessionId: string;
+  provider: string;
+  /** Profile id the token was stored as, e.g. `demo:default`. */
+  profile: string;
+  /** ISO time of the claim. */
+  claimedAt: string;
+}
+
+/** How long a claimed session is remembered (to answer a second claim). */
+export const TOMBSTONE_TTL_MS = 7 * 86400_000;
 
 /** A session with its key material. */
 export interface SessionMaterial extends SessionIndexEntry {
@@ -62,12 +80,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function keychainError(error: unknown, action: string, keychain: Keychain): ClawauthError {
-  if (isClawauthError(error) && error.code === "keychain_timeout") return error;
-  return new ClawauthError(
-    "keychain_unavailable",
-    `could not ${action} in the ${keychain.name} keychain: ${(error as Error)?.message ?? error}`,
-    { cause: error },
-  );
+  return keychainFailure(error, keychain, { action });
+}
+
+function optionalString(value: unknown, max = 2048): string | undefined {
+  return typeof value === "string" && value !== "" && value.length <= max ? value : undefined;
 }
 
 function toEntry(value: unknown): SessionIndexEntry | null {
@@ -86,9 +103,20 @@ function toEntry(value: unknown): SessionIndexEntry | null {
     ...(typeof value.server === "string" ? { server: value.server } : {}),
     createdAt: value.createdAt,
     expiresIn: value.expiresIn,
-    ...(typeof value.confirmationCode === "string"
-      ? { confirmationCode: value.confirmationCode }
-      : {}),
+    ...optionalFields(value),
+  };
+}
+
+function optionalFields(
+  value: Record<string, unknown>,
+): Pick<SessionIndexEntry, "shortAuthUrl" | "confirmationCode" | "keychainBackend"> {
+  const shortAuthUrl = optionalString(value.shortAuthUrl);
+  const confirmationCode = optionalString(value.confirmationCode, 64);
+  const keychainBackend = optionalString(value.keychainBackend, 32);
+  return {
+    ...(shortAuthUrl !== undefined ? { shortAuthUrl } : {}),
+    ...(confirmationCode !== undefined ? { confirmationCode } : {}),
+    ...(keychainBackend !== undefined ? { keychainBackend } : {}),
   };
 }
 
@@ -117,9 +145,8 @@ export async function saveSession(
     ...(session.server !== undefined ? { server: session.server } : {}),
     createdAt: session.createdAt,
     expiresIn: session.expiresIn,
-    ...(session.confirmationCode !== undefined
-      ? { confirmationCode: session.confirmationCode }
-      : {}),
+    ...optionalFields(session as unknown as Record<string, unknown>),
+    keychainBackend: ctx.keychain.name,
   };
   await writeFileAtomic(
     indexPath(ctx.stateDir, session.sessionId),
@@ -136,11 +163,16 @@ export async function loadSession(
   sessionId: string,
 ): Promise<SessionMaterial | null> {
   checkSessionId(sessionId);
+  const entry = toEntry(await readJsonFile(indexPath(ctx.stateDir, sessionId)));
+  const keychain = await recordedKeychain(ctx.keychain, entry?.keychainBackend, {
+    stateDir: ctx.stateDir,
+    subject: `login session ${sessionId}`,
+  });
   let text: string | null;
   try {
-    text = await ctx.keychain.get(ctx.sessionKeychainService, sessionId);
+    text = await keychain.get(ctx.sessionKeychainService, sessionId);
   } catch (error) {
-    throw keychainError(error, "read the session keys", ctx.keychain);
+    throw keychainError(error, "read the session keys", keychain);
   }
   if (text === null) return null;
   let raw: unknown;
@@ -158,7 +190,6 @@ export async function loadSession(
       `the keychain entry of session ${sessionId} is not valid; run 'clawauth session-rm ${sessionId}' and start a new login`,
     );
   }
-  const entry = toEntry(await readJsonFile(indexPath(ctx.stateDir, sessionId)));
   const createdAt = typeof raw.createdAt === "string" || typeof raw.createdAt === "number"
     ? raw.createdAt
     : (entry?.createdAt ?? 0);
@@ -169,7 +200,7 @@ export async function loadSession(
     ...(entry?.server !== undefined ? { server: entry.server } : {}),
     createdAt,
     expiresIn: typeof raw.expiresIn === "number" ? raw.expiresIn : (entry?.expiresIn ?? 0),
-    ...(entry?.confirmationCode !== undefined ? { confirmationCode: entry.confirmationCode } : {}),
+    ...(entry ? optionalFields(entry as unknown as Record<string, unknown>) : {}),
     signSecretKey: raw.signSecretKey,
     boxSecretKey: raw.boxSecretKey,
   };
@@ -178,12 +209,69 @@ export async function loadSession(
 /** Removes a session's keys and index entry; resolves when they did not exist. */
 export async function removeSession(ctx: SessionStoreContext, sessionId: string): Promise<void> {
   checkSessionId(sessionId);
+  const entry = toEntry(await readJsonFile(indexPath(ctx.stateDir, sessionId)));
+  const keychain = await recordedKeychain(ctx.keychain, entry?.keychainBackend, {
+    stateDir: ctx.stateDir,
+    subject: `login session ${sessionId}`,
+  });
   try {
-    await ctx.keychain.remove(ctx.sessionKeychainService, sessionId);
+    await keychain.remove(ctx.sessionKeychainService, sessionId);
   } catch (error) {
-    throw keychainError(error, "remove the session keys", ctx.keychain);
+    throw keychainError(error, "remove the session keys", keychain);
   }
   await removeFileIfExists(indexPath(ctx.stateDir, sessionId));
+}
+
+function tombstonePath(stateDir: string, sessionId: string): string {
+  return join(stateDir, "sessions", "claimed", `${sessionId}.json`);
+}
+
+/**
+ * Remembers that this machine claimed `sessionId` and where the token went, so a second claim
+ * can say so; tombstones older than {@linkcode TOMBSTONE_TTL_MS} are removed on the way.
+ */
+export async function writeClaimTombstone(
+  stateDir: string,
+  tombstone: ClaimTombstone,
+  now: number,
+): Promise<void> {
+  checkSessionId(tombstone.sessionId);
+  await writeFileAtomic(
+    tombstonePath(stateDir, tombstone.sessionId),
+    JSON.stringify(tombstone, null, 2) + "\n",
+  );
+  try {
+    for await (const item of Deno.readDir(join(stateDir, "sessions", "claimed"))) {
+      if (!item.isFile || !item.name.endsWith(".json")) continue;
+      const path = join(stateDir, "sessions", "claimed", item.name);
+      const old = await readJsonFile(path).catch(() => null);
+      const at = isObject(old) && typeof old.claimedAt === "string" ? Date.parse(old.claimedAt) : 0;
+      if (!(at > now - TOMBSTONE_TTL_MS)) await removeFileIfExists(path);
+    }
+  } catch {
+    // pruning is best effort
+  }
+}
+
+/** The tombstone of a session this machine claimed, or `null`. */
+export async function readClaimTombstone(
+  stateDir: string,
+  sessionId: string,
+): Promise<ClaimTombstone | null> {
+  checkSessionId(sessionId);
+  const raw = await readJsonFile(tombstonePath(stateDir, sessionId)).catch(() => null);
+  if (
+    !isObject(raw) || raw.sessionId !== sessionId || typeof raw.provider !== "string" ||
+    typeof raw.profile !== "string" || typeof raw.claimedAt !== "string"
+  ) {
+    return null;
+  }
+  return {
+    sessionId,
+    provider: raw.provider,
+    profile: raw.profile,
+    claimedAt: raw.claimedAt,
+  };
 }
 
 /** Every indexed session (oldest first, then by id); entries that do not parse are skipped. */

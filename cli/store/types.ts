@@ -75,6 +75,11 @@ export interface ProfileMeta {
   identity?: { id: string; login?: string; email?: string; name?: string };
   /** Server base URL a delegated token refreshes through. */
   server?: string;
+  /**
+   * Keychain backend holding the secret (`linux`, `macos`, `windows`, `file`, `memory`);
+   * absent in records written before it was recorded.
+   */
+  keychainBackend?: string;
   keychainService: string;
   keychainAccount: string;
   createdAt: number;

@@ -64,7 +64,7 @@ function demoServerEnv(serverUrl: string, port: number, upstream: OidcUpstream) 
 }
 
 function instructions(serverUrl: string, upstream: OidcUpstream): string {
-  const cli = `CLAWAUTH_SERVER_URL=${serverUrl} deno task cli`;
+  const cli = "clawauth";
   const account = DEMO_ACCOUNTS[0];
   return [
     "",
@@ -75,6 +75,11 @@ function instructions(serverUrl: string, upstream: OidcUpstream): string {
     })`,
     "",
     "In another terminal, from the repository root:",
+    "",
+    "  0. Put clawauth on the PATH (once; every command clawauth prints then runs as printed)",
+    "     and point it at this server:",
+    "       deno task install",
+    `       export CLAWAUTH_SERVER_URL=${serverUrl}`,
     "",
     "  1. Start a login (as an agent would):",
     `       ${cli} login start ${PROVIDER_NAME} --json`,
@@ -89,7 +94,7 @@ function instructions(serverUrl: string, upstream: OidcUpstream): string {
     `       ${cli} token get ${PROVIDER_NAME} --json`,
     "",
     "No OS keychain on this machine (no Secret Service, e.g. a headless box or container)?",
-    "Prefix each command with CLAWAUTH_KEYCHAIN=file to keep tokens in a 0600 file instead.",
+    "Run export CLAWAUTH_KEYCHAIN=file to keep tokens in a 0600 file instead.",
     "",
     "Ctrl-C stops the server and the demo provider.",
     "",

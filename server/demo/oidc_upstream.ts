@@ -40,6 +40,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import "./_quiet_runtime_warning.ts";
 import Provider from "oidc-provider";
 import { createMemoryStore } from "./_memory_adapter.ts";
 import {

@@ -150,6 +150,10 @@ export interface RunMainOptions {
   /** Default: resolves at once. */
   sleep?: (ms: number) => Promise<void>;
   isTerminal?: boolean;
+  /** Default: Date.now. */
+  now?: () => number;
+  /** Default: globalThis.fetch. */
+  fetch?: typeof fetch;
 }
 
 /** Runs the CLI in process (real fetch and clock, injected keychain and sleep). */
@@ -165,9 +169,9 @@ export async function runMain(
     stderr: (text) => void (stderr += text),
     stdin: new ReadableStream({ start: (controller) => controller.close() }),
     isTerminal: options.isTerminal ?? false,
-    now: Date.now,
+    now: options.now ?? Date.now,
     sleep: options.sleep ?? (() => Promise.resolve()),
-    fetch: globalThis.fetch,
+    fetch: options.fetch ?? globalThis.fetch,
     keychain: () => Promise.resolve(options.keychain),
   });
   let body: Record<string, Json> = {};

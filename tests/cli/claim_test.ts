@@ -109,7 +109,7 @@ Deno.test("login claim does not spend the one-time claim when storage does not w
     assert.equal(refused.body.error.code, "keychain_unavailable");
     assert.match(
       refused.body.error.message,
-      /^cannot store tokens on this machine, so the one-time claim was NOT made \(session .* can still be claimed once storage works\): could not store a test secret in the memory keychain: the keychain is locked$/,
+      /^cannot store tokens on this machine, so the one-time claim was NOT made \(session .* can still be claimed once storage works\): could not store a test secret in the memory keychain \(in memory, for one process only\): the keychain is locked\. Make the keychain reachable, then run the same command again\. Fix: /,
     );
     const wait = await runMain(["login", "wait", sessionId, "--json"], { env, keychain });
     assert.equal(wait.code, 1, "login wait checks storage before polling");

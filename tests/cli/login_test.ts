@@ -52,6 +52,7 @@ Deno.test("login start → status → claim stores the token, masked in the outp
       "sessionId",
       "shortAuthUrl",
       "statusCommand",
+      "ttlSeconds",
     ]);
     assert.equal(start.body.action, "start");
     assert.equal(start.body.provider, PROVIDER);
@@ -75,22 +76,29 @@ Deno.test("login start → status → claim stores the token, masked in the outp
       "confirmationCode",
       "createdAt",
       "expiresIn",
+      "keychainBackend",
       "profile",
       "provider",
       "server",
       "sessionId",
+      "shortAuthUrl",
     ]);
     assert.ok(!JSON.stringify(index).includes("SecretKey"));
 
     const pending = await cli(["login", "status", sessionId, "--json"], env);
     assert.equal(pending.code, 0, pending.stderr);
-    assert.deepEqual(pending.body, {
+    const { expiresAt: statusExpiresAt, expiresIn, ...rest } = pending.body;
+    assert.deepEqual(rest, {
       action: "status",
       sessionId,
       status: "pending",
       provider: PROVIDER,
       error: null,
+      shortAuthUrl: start.body.shortAuthUrl,
+      confirmationCode: start.body.confirmationCode,
     });
+    assert.ok(expiresIn > 3500 && expiresIn <= 3600, `seconds left: ${expiresIn}`);
+    assert.ok(Math.abs(Date.parse(statusExpiresAt) - expiresAt) < 60_000, statusExpiresAt);
     const early = await cli(["login", "claim", sessionId, "--json"], env);
     assert.equal(early.code, 0, early.stderr);
     assert.equal(early.body.status, "pending");
@@ -112,6 +120,8 @@ Deno.test("login start → status → claim stores the token, masked in the outp
     assert.equal(body.keychainService, "clawauth");
     assert.equal(body.keychainAccount, "demo:default");
     assert.equal(body.profile, "demo:default");
+    assert.ok(!("account" in body), "no overloaded account object: profile + identity");
+    assert.equal(body.identity.id, "alice");
     assert.match(body.tokenData.access_token, /^.{4}…\(\d+ chars\)$/);
     assert.match(body.tokenData.refresh_token, /^.{4}…\(\d+ chars\)$/);
     assert.match(body.tokenData.id_token, /^.{4}…\(\d+ chars\)$/);
@@ -129,10 +139,26 @@ Deno.test("login start → status → claim stores the token, masked in the outp
     assert.equal((await userinfo(setup.upstream, get.body.token.access_token)).status, 200);
 
     // One-time: the server forgot the session, and so did this machine.
-    assert.deepEqual(await listDir(join(stateDir, "sessions")), []);
+    assert.deepEqual(await listDir(join(stateDir, "sessions")), ["claimed"]);
+    assert.deepEqual(await listDir(join(stateDir, "sessions", "claimed")), [`${sessionId}.json`]);
+    // A second claim says where the first one went (a tombstone in the session index).
     const again = await cli(["login", "claim", sessionId, "--json"], env);
     assert.equal(again.code, 1);
-    assert.equal(again.body.error.code, "session_not_found");
+    assert.equal(again.body.error.code, "already_claimed");
+    assert.match(
+      again.body.error.message,
+      new RegExp(
+        `^login session ${sessionId} was already claimed on this machine .*stored as demo:default`,
+      ),
+    );
+    assert.equal(again.body.error.profile, "demo:default");
+    assert.equal(again.body.error.fix, "clawauth token get demo");
+    assert.equal(again.body.error.transient, false);
+    assert.doesNotMatch(again.body.error.message, /start a new login|no local login session/);
+    assert.equal(
+      (await cli(["login", "status", sessionId, "--json"], env)).body.error.code,
+      "already_claimed",
+    );
 
     const list = await cli(["token", "list", "--json"], env);
     assert.equal(list.code, 0);
@@ -185,12 +211,16 @@ Deno.test("a claim answered with an error stores nothing and removes the local s
     assert.equal(status.body.status, "error");
     assert.match(status.body.error, /access_denied/);
 
+    // The one error shape: {"error": {code, message, transient, fix, ...}}, not a string.
     const claim = await cli(["login", "claim", sessionId, "--json"], env);
     assert.equal(claim.code, 1);
-    assert.equal(claim.body.status, "error");
-    assert.equal(claim.body.storedInKeychain, false);
-    assert.equal(claim.body.tokenData, null);
-    assert.match(claim.body.error, /access_denied/);
+    assert.deepEqual(Object.keys(claim.body), ["error"]);
+    assert.equal(claim.body.error.code, "session_failed");
+    assert.match(claim.body.error.message, /access_denied/);
+    assert.equal(claim.body.error.status, "error");
+    assert.equal(claim.body.error.storedInKeychain, false);
+    assert.equal(claim.body.error.transient, false);
+    assert.equal(claim.body.error.fix, `clawauth login start ${PROVIDER}`);
 
     assert.deepEqual(await listDir(join(stateDir, "sessions")), []);
     assert.deepEqual(await listDir(join(stateDir, "profiles")), []);
@@ -284,8 +314,22 @@ Deno.test("sessions lists local sessions with live status; session-rm removes on
     assert.equal(row.provider, PROVIDER);
     assert.equal(row.profile, "demo:default");
     assert.equal(row.server, setup.url);
-    assert.equal(row.expiresIn, 3600);
+    // The link to send again, when it expires and the seconds left (not the lifetime).
+    assert.equal(row.shortAuthUrl, links[0]);
+    assert.equal(row.lifetimeSeconds, 3600);
+    assert.ok(
+      typeof row.expiresIn === "number" && row.expiresIn <= 3600 && row.expiresIn > 3500,
+      `seconds left: ${row.expiresIn}`,
+    );
+    assert.ok(
+      Math.abs(Date.parse(String(row.expiresAt)) - Date.now() - row.expiresIn * 1000) < 5000,
+    );
+    assert.equal(byId.get(expired)!.expiresIn, 0);
     assert.equal(row.error, null);
+    const status = await cli(["login", "status", pending, "--json"], env);
+    assert.equal(status.body.shortAuthUrl, links[0]);
+    assert.equal(status.body.expiresAt, row.expiresAt);
+    assert.ok(status.body.expiresIn <= row.expiresIn);
     assert.equal(row.claimCommand, `clawauth login claim ${pending}`);
 
     const human = await runCli(["sessions"], { env });
@@ -300,9 +344,9 @@ Deno.test("sessions lists local sessions with live status; session-rm removes on
     assert.equal(rmPending.body.removed, true);
     assert.equal(rmPending.body.serverRemoved, true, rmPending.body.serverNote);
     assert.equal(rmPending.body.serverNote, "removed on the server");
-    const status = await cli(["login", "status", pending, "--json"], env);
-    assert.equal(status.code, 1);
-    assert.equal(status.body.error.code, "session_not_found");
+    const statusAfterRm = await cli(["login", "status", pending, "--json"], env);
+    assert.equal(statusAfterRm.code, 1);
+    assert.equal(statusAfterRm.body.error.code, "session_not_found");
     const after = await cli(["sessions", "--json"], env);
     assert.deepEqual(
       after.body.sessions.map((r: Record<string, unknown>) => r.sessionId).sort(),

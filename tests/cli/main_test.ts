@@ -64,13 +64,11 @@ const BAD_ARGUMENTS: BadCase[] = [
   { argv: ["login", "start", "Git Hub!"], message: /^<provider> must be 1 to 64 characters/ },
   {
     argv: ["login", "start", "github", "--ttl", "abc"],
-    message: /^--ttl must be a whole number from 1 to 86400: got "abc"/,
+    message:
+      /^--ttl must be a duration from 1s to 3650d, such as 90s, 5m, 2h or 500ms \(a plain number is seconds\): got "abc"/,
   },
-  { argv: ["login", "start", "github", "--ttl", "0"], message: /^--ttl must be a whole number/ },
-  {
-    argv: ["login", "start", "github", "--ttl", "90000"],
-    message: /^--ttl must be a whole number/,
-  },
+  { argv: ["login", "start", "github", "--ttl", "0"], message: /^--ttl must be a duration/ },
+  { argv: ["login", "start", "github", "--ttl", "5 min"], message: /^--ttl must be a duration/ },
   { argv: ["login", "start", "github", "--scope"], message: /^--scope needs a value/ },
   { argv: ["login", "start", "github", "--profile", ".x"], message: /^--profile must be/ },
   { argv: ["login", "start", "github", "notion"], message: /^unexpected argument "notion"/ },
@@ -95,11 +93,15 @@ const BAD_ARGUMENTS: BadCase[] = [
   { argv: ["login", "wait"], message: /^missing <sessionId>: usage: clawauth login wait/ },
   {
     argv: ["login", "wait", SESSION_ID, "--timeout", "soon"],
-    message: /^--timeout must be a whole number/,
+    message: /^--timeout must be a duration .*\(a plain number is milliseconds\)/,
   },
   {
     argv: ["login", "wait", SESSION_ID, "--interval", "10"],
-    message: /^--interval must be a whole number from 250/,
+    message: /^--interval must be a duration from 250ms/,
+  },
+  {
+    argv: ["login", "wait", SESSION_ID, "--interval", "100ms"],
+    message: /^--interval must be a duration from 250ms/,
   },
   { argv: ["login", "wait", SESSION_ID, "--timeout"], message: /^--timeout needs a value/ },
   // login local (token-sink engineer's command, dispatched here)
@@ -155,7 +157,7 @@ const BAD_ARGUMENTS: BadCase[] = [
   {
     argv: ["login", "wait", SESSION_ID],
     env: { CLAWAUTH_POLL_INTERVAL_MS: "fast" },
-    message: /^CLAWAUTH_POLL_INTERVAL_MS must be a whole number/,
+    message: /^CLAWAUTH_POLL_INTERVAL_MS must be a duration/,
   },
 ];
 

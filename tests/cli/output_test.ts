@@ -7,7 +7,7 @@ Deno.test("renderError() prints JSON errors on stdout under --json, with usage â
   assert.equal(usage.stream, "stdout");
   assert.equal(usage.exitCode, 2);
   assert.deepEqual(JSON.parse(usage.text), {
-    error: { code: "usage", message: "missing <provider>" },
+    error: { code: "usage", message: "missing <provider>", transient: false },
   });
 
   const failed = renderError(
@@ -18,7 +18,12 @@ Deno.test("renderError() prints JSON errors on stdout under --json, with usage â
   );
   assert.equal(failed.exitCode, 1);
   assert.deepEqual(JSON.parse(failed.text), {
-    error: { code: "storage_failed", message: "could not store", recoveryFile: "/tmp/x.json" },
+    error: {
+      code: "storage_failed",
+      message: "could not store",
+      transient: false,
+      recoveryFile: "/tmp/x.json",
+    },
   });
 });
 
@@ -61,4 +66,32 @@ Deno.test("maskTokenData() hides every token value, nested ones too, and keeps t
   assert.deepEqual(masked.authed_user, { id: "U1", access_token: "xoxpâ€¦(35 chars)" });
   assert.ok(!JSON.stringify(masked).includes(access.slice(4)));
   assert.equal(maskSecret("abcdefghijklmnopqrstuvwxyz"), "abcdâ€¦(26 chars)");
+});
+
+Deno.test("renderError() puts transient and fix in the one shape; wait_timeout exits 3", () => {
+  const timeout = renderError(
+    new ClawauthError("wait_timeout", "timed out", {
+      details: { transient: true, fix: "clawauth login wait abc12345", status: "pending" },
+    }),
+    true,
+  );
+  assert.equal(timeout.exitCode, 3);
+  assert.deepEqual(JSON.parse(timeout.text), {
+    error: {
+      code: "wait_timeout",
+      message: "timed out",
+      transient: true,
+      fix: "clawauth login wait abc12345",
+      status: "pending",
+    },
+  });
+  // A needs_login's fixCommand is also the fix; without --json the fix gets its own line.
+  const needs = new ClawauthError("needs_login", "demo:default needs a new login", {
+    details: { fixCommand: "clawauth login start demo" },
+  });
+  assert.equal(JSON.parse(renderError(needs, true).text).error.fix, "clawauth login start demo");
+  assert.equal(
+    renderError(needs, false).text,
+    "clawauth: demo:default needs a new login (needs_login)\nclawauth: fix: clawauth login start demo\n",
+  );
 });

@@ -47,7 +47,7 @@ Deno.test("resolveSettings() refuses malformed values, naming the variable", () 
     [{ CLAWAUTH_SERVER_URL: "not a url" }, undefined, /^CLAWAUTH_SERVER_URL must be an absolute/],
     [{}, "ftp://x.example", /^--server must use https \(or http\)/],
     [{ CLAWAUTH_WORKER_URL: "https://u:p@x.example" }, undefined, /must not carry credentials/],
-    [{ CLAWAUTH_TTL_SECONDS: "1h" }, undefined, /^CLAWAUTH_TTL_SECONDS must be a whole number/],
+    [{ CLAWAUTH_TTL_SECONDS: "1 hour" }, undefined, /^CLAWAUTH_TTL_SECONDS must be a duration/],
     [{ CLAWAUTH_POLL_INTERVAL_MS: "-5" }, undefined, /^CLAWAUTH_POLL_INTERVAL_MS must be/],
     [{ CLAWAUTH_POLL_TIMEOUT_MS: "0" }, undefined, /^CLAWAUTH_POLL_TIMEOUT_MS must be/],
   ];

@@ -330,6 +330,7 @@ Deno.test("token status --check sets the exit code from the stored profiles", as
       static: 1,
       missing: 0,
       "needs-login": 0,
+      "keychain-unavailable": 0,
     });
     assert.equal((await status(["--check", "--within", "1h"])).exitCode, 0);
     assert.equal((await status([])).exitCode, 0, "without --check the exit code stays 0");

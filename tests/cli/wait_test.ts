@@ -110,7 +110,7 @@ Deno.test("login wait fails at once when the server no longer knows the session 
   }
 });
 
-Deno.test("login wait honours 429 Retry-After and times out as transient_error while pending", async () => {
+Deno.test("login wait honours 429 Retry-After and times out as wait_timeout while pending", async () => {
   const setup = await startDelegated({ env: { CLAWAUTH_POLL_RATE_LIMIT: "4" } });
   const { dir, env } = await cliEnv(setup.url);
   const keychain = new MemoryKeychain();
@@ -134,9 +134,10 @@ Deno.test("login wait honours 429 Retry-After and times out as transient_error w
       },
     );
     assert.ok(Date.now() - started >= 2000, "waited until the timeout");
-    assert.equal(wait.code, 1);
-    assert.equal(wait.body.error.code, "transient_error");
-    assert.match(wait.body.error.message, /^(timed out|gave up) after 2\.5 s/);
+    assert.equal(wait.code, 3);
+    assert.equal(wait.body.error.code, "wait_timeout");
+    assert.equal(wait.body.error.status, "pending");
+    assert.match(wait.body.error.message, /^timed out after 2500ms/);
     assert.ok(sleeps.filter((ms) => ms === 1000).length >= 1, `Retry-After honoured: ${sleeps}`);
     assert.ok(
       sleeps.slice(0, -1).every((ms) => ms === 250 || ms === 1000),
@@ -148,6 +149,7 @@ Deno.test("login wait honours 429 Retry-After and times out as transient_error w
       wait.stderr,
     );
     assert.match(wait.stderr, /the server rate-limited \/status; retry after 1 s; retrying in 1s/);
+    assert.ok(setup.logs().includes('"status":429'), "the log format the no-429 tests look for");
   } finally {
     await setup.stop();
     await Deno.remove(dir, { recursive: true });
@@ -196,5 +198,117 @@ Deno.test("login wait backs off on network and 5xx failures and claims once the 
     await setup.stop();
     await Deno.remove(dir, { recursive: true });
     await Deno.remove(kvDir, { recursive: true });
+  }
+});
+
+Deno.test("login wait keeps the interval on every poll, the last one too, and times out as wait_timeout (exit 3)", async () => {
+  const setup = await startDelegated({ env: { CLAWAUTH_POLL_RATE_LIMIT: "4" } });
+  const { dir, env } = await cliEnv(setup.url);
+  const keychain = new MemoryKeychain();
+  try {
+    const start = await runMain(["login", "start", PROVIDER, "--json"], { env, keychain });
+    const { sessionId, shortAuthUrl } = start.body;
+    // An injected clock that only the CLI's sleeps move: polls happen at known times.
+    let clock = Date.now();
+    const polls: number[] = [];
+    const sleeps: number[] = [];
+    const wait = await runMain(
+      ["login", "wait", sessionId, "--interval", "2s", "--timeout", "5s", "--json"],
+      {
+        env,
+        keychain,
+        now: () => clock,
+        sleep: (ms) => {
+          sleeps.push(ms);
+          clock += ms;
+          return Promise.resolve();
+        },
+        fetch: (input, init) => {
+          if (String(input).includes("/status/")) polls.push(clock);
+          return fetch(input, init);
+        },
+      },
+    );
+    assert.equal(wait.code, 3, wait.stdout);
+    assert.deepEqual(Object.keys(wait.body), ["error"]);
+    assert.equal(wait.body.error.code, "wait_timeout");
+    assert.equal(wait.body.error.status, "pending");
+    assert.equal(wait.body.error.transient, true);
+    assert.equal(wait.body.error.fix, `clawauth login wait ${sessionId} --timeout 5s`);
+    assert.equal(wait.body.error.shortAuthUrl, shortAuthUrl);
+    // Polls at 0, 2 s and 4 s; the last second is waited out, with no early poll at 5 s.
+    assert.deepEqual(polls.map((t) => t - polls[0]), [0, 2000, 4000]);
+    assert.deepEqual(sleeps, [2000, 2000, 1000]);
+    assert.ok(!setup.logs().includes('"status":429'), "never rate-limited");
+  } finally {
+    await setup.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("login wait (subprocess, real time) on a pending session: link once, wait_timeout, exit 3, no 429", async () => {
+  const setup = await startDelegated({ env: { CLAWAUTH_POLL_RATE_LIMIT: "4" } });
+  const { dir, env } = await cliEnv(setup.url);
+  try {
+    const start = await startCli(["login", "start", PROVIDER, "--json"], { env });
+    const started = JSON.parse((await start.wait()).stdout);
+    const waiting = await startCli(
+      ["login", "wait", started.sessionId, "--interval", "300ms", "--timeout", "1500"],
+      { env },
+    );
+    const result = await waiting.wait();
+    assert.equal(result.code, 3, result.stderr);
+    assert.equal(result.stdout, "");
+    // Human mode, not a terminal: the link once, no progress line, then the error and its fix.
+    assert.equal(result.stderr.split(started.shortAuthUrl).length - 1, 1, result.stderr);
+    assert.ok(!result.stderr.includes("\r"), "no updating line when stderr is not a terminal");
+    assert.match(
+      result.stderr,
+      /timed out after 1500ms: the login is still pending .*\(wait_timeout\)/,
+    );
+    assert.match(
+      result.stderr,
+      new RegExp(`keep waiting with: clawauth login wait ${started.sessionId}`),
+    );
+    assert.ok(!setup.logs().includes('"status":429'), setup.logs());
+  } finally {
+    await setup.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("login wait on a terminal: the link once, then one updating status line", async () => {
+  const setup = await startDelegated();
+  const { dir, env } = await cliEnv(setup.url);
+  const keychain = new MemoryKeychain();
+  try {
+    const start = await runMain(["login", "start", PROVIDER, "--json"], { env, keychain });
+    let clock = Date.now();
+    const wait = await runMain(
+      ["login", "wait", start.body.sessionId, "--interval", "1s", "--timeout", "3s"],
+      {
+        env,
+        keychain,
+        isTerminal: true,
+        now: () => clock,
+        sleep: (ms) => (clock += ms, Promise.resolve()),
+      },
+    );
+    assert.equal(wait.code, 3);
+    assert.equal(wait.stdout, "");
+    assert.equal(wait.stderr.split(start.body.shortAuthUrl).length - 1, 1, "link printed once");
+    assert.ok(wait.stderr.startsWith(`Waiting for the user to approve the demo login.\nLink: `));
+    // Every status update rewrites the same line (\r + clear), and nothing else is printed.
+    const updates = wait.stderr.split("\r\x1b[2K").slice(1, -1);
+    assert.ok(updates.length >= 3, wait.stderr);
+    assert.ok(
+      updates.every((line) =>
+        /^Waiting for the user to approve the demo login \(\d+s\)$/.test(line)
+      ),
+    );
+    assert.ok(wait.stderr.includes("\r\x1b[2Kclawauth: timed out after 3s"), wait.stderr);
+  } finally {
+    await setup.stop();
+    await Deno.remove(dir, { recursive: true });
   }
 });

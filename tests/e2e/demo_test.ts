@@ -81,15 +81,18 @@ Deno.test("deno task demo: login start → approve → claim → token get, then
     const output = demo.output();
     for (
       const expected of [
-        `CLAWAUTH_SERVER_URL=${demo.serverUrl} deno task cli login start demo --json`,
-        `CLAWAUTH_SERVER_URL=${demo.serverUrl} deno task cli login claim <sessionId> --json`,
-        `CLAWAUTH_SERVER_URL=${demo.serverUrl} deno task cli token get demo --json`,
+        "deno task install",
+        `export CLAWAUTH_SERVER_URL=${demo.serverUrl}`,
+        "clawauth login start demo --json",
+        "clawauth login claim <sessionId> --json",
+        "clawauth token get demo --json",
         "alice / alice-password",
         "CLAWAUTH_KEYCHAIN=file",
       ]
     ) {
       assert.ok(output.includes(expected), `the demo's instructions lack: ${expected}\n${output}`);
     }
+    assert.ok(!output.includes("Unsupported runtime"), `no oidc-provider runtime noise: ${output}`);
 
     const env = {
       CLAWAUTH_SERVER_URL: demo.serverUrl,

@@ -72,6 +72,8 @@ Deno.test("selectKeychain() falls back to the file on Linux when the Secret Serv
   for (let run = 0; run < 2; run++) {
     const { keychain, stderr, stateDir } = await select(NO_BUS, "linux");
     assert.equal(keychain.name, "file");
+    assert.equal(keychain.fallbackFrom?.backend, "linux", "the backend it stands in for");
+    assert.match(keychain.fallbackFrom!.reason, /secret-tool/);
     const lines = stderr.trimEnd().split("\n");
     assert.equal(lines.length, 3);
     assert.match(
@@ -80,9 +82,9 @@ Deno.test("selectKeychain() falls back to the file on Linux when the Secret Serv
     );
     assert.equal(
       lines[1],
-      `clawauth: WARNING: secrets are stored in the file ${
+      `clawauth: WARNING: new secrets are stored in the file ${
         credentialsFilePath(stateDir)
-      } (mode 0600) instead.`,
+      } (mode 0600) instead; secrets already in the Secret Service stay there (keychain_unavailable until it is reachable).`,
     );
     assert.match(lines[2], /set CLAWAUTH_KEYCHAIN=file to choose the file on purpose\.$/);
   }

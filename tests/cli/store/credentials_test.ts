@@ -71,6 +71,7 @@ Deno.test("CredentialStore.save() puts the secret in the keychain and only metad
       hasRefreshToken: true,
       account: { id: "42", name: "octo" },
       server: "https://auth.example",
+      keychainBackend: "memory",
       keychainService: "clawauth",
       keychainAccount: "github:work",
       createdAt: 1_000_000,
@@ -133,7 +134,10 @@ Deno.test("CredentialStore.save() writes the keychain first: a failed store leav
     }).catch((e) => e);
     assert.ok(isClawauthError(error));
     assert.equal(error.code, "keychain_unavailable");
-    assert.match(error.message, /^could not (read|store) github:default in the file keychain: /);
+    assert.match(
+      error.message,
+      /^could not (read|store) github:default in the file keychain \(the 0600 credentials file\): /,
+    );
     assert.ok(!error.message.includes("MARKER"));
     assert.equal(await readProfileMeta(`${dir}/state`, "github:default"), null);
   });
@@ -253,7 +257,7 @@ Deno.test("CredentialStore.checkWritable() reports a broken keychain as keychain
     assert.equal(error.code, "keychain_unavailable");
     assert.match(
       error.message,
-      /^could not store a test secret in the file keychain: refusing to read the credentials file .* its mode is 0644/,
+      /^could not store a test secret in the file keychain \(the 0600 credentials file\): refusing to read the credentials file .* its mode is 0644/,
     );
   });
 });
@@ -380,4 +384,58 @@ Deno.test("accountFromTokenData() reads display identity without verifying, or g
   for (const [name, tokenData, expected] of rows) {
     assert.deepEqual(accountFromTokenData(tokenData), expected, name);
   }
+});
+
+Deno.test("CredentialStore reads and writes a profile in its recorded backend, never in this run's other one", async () => {
+  await withTempDir(async (dir) => {
+    // Stored in the file backend; this run's keychain is memory: reads and refresh-saves go to the file.
+    const file = new FileKeychain({ path: `${dir}/credentials.json` });
+    const { store: inFile } = makeStore(dir, file);
+    await inFile.save({
+      provider: "github",
+      origin: "pasted",
+      type: "token",
+      secret: { key: "k1" },
+    });
+    const { store, keychain } = makeStore(dir);
+    assert.equal((await store.load("github"))!.secret.key, "k1");
+    const saved = await store.save({
+      provider: "github",
+      origin: "pasted",
+      type: "token",
+      secret: { key: "k2" },
+    });
+    assert.equal(saved.meta.keychainBackend, "file");
+    assert.equal(keychain.size, 0, "nothing was written to this run's keychain");
+    assert.equal(JSON.parse((await file.get("clawauth", "github:default"))!).key, "k2");
+
+    // Recorded in the Secret Service, but this run fell back to the file: unreachable, not missing.
+    const meta = (await readProfileMeta(dir, "github:default"))!;
+    const { writeProfileMeta } = await import("../../../cli/store/profiles.ts");
+    await writeProfileMeta(dir, { ...meta, keychainBackend: "linux" });
+    const fallback = new FileKeychain({
+      path: `${dir}/credentials.json`,
+      fallbackFrom: { backend: "linux", reason: "no D-Bus session" },
+    });
+    const { store: fellBack } = makeStore(dir, fallback);
+    for (
+      const attempt of [
+        () => fellBack.load("github:default"),
+        () => fellBack.remove("github:default"),
+      ]
+    ) {
+      const error = await attempt().catch((e) => e);
+      assert.ok(isClawauthError(error));
+      assert.equal(error.code, "keychain_unavailable");
+      assert.equal(error.details.backend, "linux");
+    }
+    assert.ok(await readProfileMeta(dir, "github:default"), "remove() left everything in place");
+
+    // A record written before backends were recorded, read through a fallback: not "missing".
+    const { keychainBackend: _b, ...legacy } = meta;
+    await writeProfileMeta(dir, { ...legacy, keychainAccount: "github:elsewhere" });
+    const error = await fellBack.load("github:default").catch((e) => e);
+    assert.equal(error.code, "keychain_unavailable");
+    assert.equal(error.details.reason, "no D-Bus session");
+  });
 });
