@@ -51,7 +51,7 @@ export async function bootServer(env: Record<string, string | undefined>): Promi
   const custom = await loadCustomProviders({ env });
   const kv = await (config.kvPath === undefined ? Deno.openKv() : Deno.openKv(config.kvPath));
   const kvStats = { nonceCommits: 0, nonces: 0 };
-  // Undocumented tuning knob for the bench: how long a nonce waits for others (default 1 ms).
+  // Undocumented tuning knob for the bench: how long a nonce waits for others (default 0 ms).
   const window = env.CLAWAUTH_GROUP_COMMIT_MS?.trim();
   const app = createApp({
     kv,

@@ -3,8 +3,9 @@
  *
  * - Nonces: every signed request writes its nonce with a durable "must not exist" check (the
  *   anti-replay promise across processes sharing one KV). Concurrent requests' nonces go to KV
- *   together in one atomic commit, collected for at most `windowMs` (or until the batch is
- *   full), one batch in flight at a time, so one fsync serves many requests. A nonce twice in
+ *   together in one atomic commit: those of one event-loop turn (or of `windowMs`), and those
+ *   that arrive while the previous batch commits (one batch in flight at a time, at most 100
+ *   nonces each), so one fsync serves many requests. A nonce twice in
  *   one batch fails only the later request; a batch whose check fails (a nonce already in KV)
  *   falls back to one commit per request, so only the replayed request fails.
  * - Session reads: concurrent `get`s of sessions go together through `getMany` (10 keys each,
@@ -33,7 +34,12 @@ interface PendingNonce extends NonceWrite {
 
 /** Options of {@linkcode createNonceCommitter}. */
 export interface NonceCommitterOptions {
-  /** Longest a nonce waits for companions before its batch commits; default 1 ms. */
+  /**
+   * How long the first nonce of an idle committer waits for companions, in ms; default 0 (the
+   * nonces of the same event-loop turn). Under load batches form anyway: the nonces that arrive
+   * while a batch commits make the next one. The bench measured 1 ms as no faster and slower
+   * at the tail (p99 of paced polls).
+   */
   windowMs?: number;
   /** Called with the number of nonces of each atomic commit (bench and tests). */
   onCommit?: (nonces: number) => void;
@@ -51,7 +57,7 @@ export function createNonceCommitter(
   kv: Deno.Kv,
   options: NonceCommitterOptions = {},
 ): (write: NonceWrite) => Promise<boolean> {
-  const windowMs = options.windowMs ?? 1;
+  const windowMs = options.windowMs ?? 0;
   const onCommit = options.onCommit ?? (() => {});
   let queue: PendingNonce[] = [];
   let inFlight = false;

@@ -118,7 +118,7 @@ export interface SweepResult {
 export interface SessionStoreOptions {
   /** Clock in epoch milliseconds. */
   now: () => number;
-  /** Longest a nonce waits for others to share its commit; default 1 ms. */
+  /** How long an idle nonce committer waits for companions (./group_commit.ts); default 0. */
   groupCommitWindowMs?: number;
   /** Called with the nonce count of every nonce commit (stats). */
   onNonceCommit?: (nonces: number) => void;
