@@ -99,8 +99,14 @@ export function renderError(error: unknown, json: boolean): RenderedError {
   }
   const transient = details.transient === true;
   if (json) {
-    const { code: _c, message: _m, transient: _t, fix: _f, ...extra } = details;
-    const body = { error: { code, message, transient, ...(fix ? { fix } : {}), ...extra } };
+    const { code: _c, message: _m, transient: _t, fix: _f, envelope, ...extra } = details;
+    // `envelope`: fields a command's contract keeps at the top level even when it fails
+    // (seeds/000: a failed `login claim` still says `status: "error"`).
+    const top = typeof envelope === "object" && envelope !== null ? envelope : {};
+    const body = {
+      ...top,
+      error: { code, message, transient, ...(fix ? { fix } : {}), ...extra },
+    };
     return { stream: "stdout", text: `${JSON.stringify(body, null, 2)}\n`, exitCode };
   }
   const fixLine = fix && !message.includes(fix) ? `clawauth: fix: ${fix}\n` : "";

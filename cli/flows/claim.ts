@@ -252,6 +252,7 @@ export async function claimLoginSession(
           storedInKeychain: false,
           fix,
           transient: false,
+          envelope: { status: "error", provider, storedInKeychain: false },
         },
       },
     );

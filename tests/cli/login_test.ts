@@ -214,7 +214,16 @@ Deno.test("a claim answered with an error stores nothing and removes the local s
     // The one error shape: {"error": {code, message, transient, fix, ...}}, not a string.
     const claim = await cli(["login", "claim", sessionId, "--json"], env);
     assert.equal(claim.code, 1);
-    assert.deepEqual(Object.keys(claim.body), ["error"]);
+    // The seed's claim fields stay at the top (status "error"); the error itself is the object.
+    assert.deepEqual(Object.keys(claim.body).sort(), [
+      "error",
+      "provider",
+      "status",
+      "storedInKeychain",
+    ]);
+    assert.equal(claim.body.status, "error");
+    assert.equal(claim.body.provider, PROVIDER);
+    assert.equal(claim.body.storedInKeychain, false);
     assert.equal(claim.body.error.code, "session_failed");
     assert.match(claim.body.error.message, /access_denied/);
     assert.equal(claim.body.error.status, "error");
