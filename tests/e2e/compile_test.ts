@@ -9,6 +9,7 @@ import { credentialsFilePath } from "../../cli/keychain/select.ts";
 import { CredentialStore } from "../../cli/store/credentials.ts";
 import { VERSION } from "../../cli/version.ts";
 import { REPO_ROOT } from "../fixtures/run_cli.ts";
+import { compileFlags } from "../../release/compile.ts";
 
 const DENORT_BIN = Deno.env.get("DENORT_BIN");
 
@@ -44,7 +45,15 @@ if (!DENORT_BIN) {
       const binary = join(dir, Deno.build.os === "windows" ? "clawauth.exe" : "clawauth");
       const compiled = await output(
         Deno.execPath(),
-        ["compile", "-A", "--quiet", "--output", binary, "cli/main.ts"],
+        [
+          "compile",
+          "-A",
+          ...compileFlags({ bundle: true }),
+          "--quiet",
+          "--output",
+          binary,
+          "cli/main.ts",
+        ],
         { DENORT_BIN: DENORT_BIN! },
       );
       assert.equal(compiled.code, 0, compiled.stderr);

@@ -10,7 +10,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { FileKeychain } from "../../cli/keychain/file.ts";
 import { credentialsFilePath } from "../../cli/keychain/select.ts";
 import { completeLoginInBrowser, launchBrowser } from "../fixtures/browser.ts";
-import { CLI_ENTRYPOINT, denoDir, REPO_ROOT } from "../fixtures/run_cli.ts";
+import { cliEntrypoint, denoDir, REPO_ROOT } from "../fixtures/run_cli.ts";
 import { cliEnv, type Json, PROVIDER, startDelegated } from "../cli/_delegated.ts";
 
 interface Entry {
@@ -27,7 +27,7 @@ Deno.test("mcp: a complete flow over stdio with the SDK client; no tool result h
   });
   const transport = new StdioClientTransport({
     command: Deno.execPath(),
-    args: ["run", "-A", "--quiet", `--config=${REPO_ROOT}/deno.json`, CLI_ENTRYPOINT, "mcp"],
+    args: ["run", "-A", "--quiet", `--config=${REPO_ROOT}/deno.json`, cliEntrypoint(), "mcp"],
     env: {
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
       DENO_DIR: await denoDir(),
