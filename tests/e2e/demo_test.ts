@@ -140,6 +140,10 @@ Deno.test("deno task demo: login start → approve → claim → token get, then
       "the demo provider still listens after SIGINT",
     );
   } finally {
+    // `deno task` runs the demo as its child; a SIGKILL of the task alone would orphan the demo,
+    // which holds the output pipes open and would hang this test instead of failing it.
+    await new Deno.Command("pkill", { args: ["-KILL", "-P", String(demo.child.pid)] }).output()
+      .catch(() => {});
     try {
       demo.child.kill("SIGKILL");
     } catch { /* exited already */ }
