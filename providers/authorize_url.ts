@@ -20,8 +20,31 @@ export interface AuthorizeRequestOptions {
    * provider's separator. Blank or absent: `spec.defaultScopes`.
    */
   scope?: string;
-  /** S256 PKCE challenge; adds `code_challenge_method=S256`. */
+  /**
+   * S256 PKCE challenge; adds `code_challenge_method=S256` where {@linkcode pkceApplies}, and is
+   * left out for a provider that must not see PKCE from this client (Slack's confidential apps).
+   */
   codeChallenge?: string;
+  /**
+   * Adds `spec.consentParams` (`prompt=consent`, Twitch `force_verify=true`, Spotify
+   * `show_dialog=true`) so the provider shows its consent screen, and its account choice, even
+   * to a person who approved before. Default `true`: a delegated login should be a deliberate
+   * approval by the person who opens the link.
+   */
+  forceConsent?: boolean;
+}
+
+/**
+ * Whether PKCE (S256) is sent to this provider: always for a public client (no secret, PKCE is
+ * its only proof), else when the registry says the provider accepts it (`required` or
+ * `supported`). `none` covers both "ignores it" and "refuses it from a confidential client"
+ * (Slack: PKCE parameters only from apps switched to PKCE, which makes them public for good).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.3
+ * @see https://docs.slack.dev/authentication/using-pkce
+ */
+export function pkceApplies(spec: ProviderSpec): boolean {
+  return spec.clientAuth === "none" || spec.pkce !== "none";
 }
 
 /**
@@ -52,9 +75,9 @@ export function normalizeScope(scope: string, separator: string): string {
 /**
  * Returns the authorize URL: `settings.authorizeUrl` (keeping any query it already has) plus
  * `response_type=code`, `client_id`, `redirect_uri`, `scope` (or `spec.scopeParam`; omitted when
- * empty), `state`,
- * PKCE parameters when `codeChallenge` is given, then `spec.authorizeParams`, which never
- * override the core parameters.
+ * empty), `state`, PKCE parameters when `codeChallenge` is given and {@linkcode pkceApplies},
+ * then `spec.authorizeParams` and (unless `forceConsent` is `false`) `spec.consentParams`,
+ * which never override the core parameters.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.3
@@ -77,11 +100,18 @@ export function buildAuthorizeUrl(
   if (scope !== "") params.set(scopeParam, scope);
   else params.delete(scopeParam);
   params.set("state", options.state);
-  if (options.codeChallenge !== undefined) {
+  if (options.codeChallenge !== undefined && pkceApplies(spec)) {
     params.set("code_challenge", options.codeChallenge);
     params.set("code_challenge_method", "S256");
+  } else {
+    params.delete("code_challenge");
+    params.delete("code_challenge_method");
   }
-  for (const [key, value] of Object.entries(spec.authorizeParams ?? {})) {
+  const extra = {
+    ...spec.authorizeParams,
+    ...(options.forceConsent === false ? {} : spec.consentParams),
+  };
+  for (const [key, value] of Object.entries(extra)) {
     if (CORE_AUTHORIZE_PARAMS.includes(key) || key === scopeParam) continue;
     params.set(key, value);
   }

@@ -19,7 +19,8 @@
  * `clientAuth` (`basic` | `body` | `none`), `pkce` (`required` | `supported` | `none`),
  * `scopes` (default scopes), `scopeSeparator`, `scopeParam` (authorize parameter for scopes,
  * default `scope`), `authorizeParams`, `tokenHeaders`,
- * `tokenResponse` (`oauth2` | `github` | `slack`), `refresh` (boolean or
+ * `tokenResponse` (`oauth2` | `github` | `slack`), `tokenBody` (`form` | `json`), `errorShape`
+ * (`{ "codeField"?, "messageField"?, "invalidGrant"?, "example"? }`), `refresh` (boolean or
  * `{ "supported", "rotates"? }`). Unknown fields are refused (they are usually typos).
  * The client id and secret may instead come from `<PREFIX>_CLIENT_ID` / `<PREFIX>_CLIENT_SECRET`
  * (see ./settings.ts; the environment wins).
@@ -35,6 +36,7 @@ import { CORE_AUTHORIZE_PARAMS } from "./authorize_url.ts";
 import type {
   ApiSpec,
   ClientAuthMethod,
+  ErrorShapeSpec,
   IdentitySpec,
   PkceSupport,
   ProviderSettings,
@@ -116,7 +118,9 @@ const ALLOWED_FIELDS: readonly string[] = [
   "scopeParam",
   "authorizeParams",
   "tokenHeaders",
+  "tokenBody",
   "tokenResponse",
+  "errorShape",
   "refresh",
   "identity",
   "consentParams",
@@ -151,7 +155,9 @@ export interface CustomProviderDef {
   scopeParam?: string;
   authorizeParams?: Record<string, string>;
   tokenHeaders?: Record<string, string>;
+  tokenBody?: "form" | "json";
   tokenResponse?: TokenResponseStyle;
+  errorShape?: ErrorShapeSpec;
   refresh?: { supported: boolean; rotates?: boolean };
   identity?: IdentitySpec;
   consentParams?: Record<string, string>;
@@ -358,6 +364,11 @@ function parseEntry(entry: unknown, index: number): CustomProviderDef {
   }
   const tokenResponse = oneOf("tokenResponse", TOKEN_RESPONSE_STYLES);
   if (tokenResponse !== undefined) def.tokenResponse = tokenResponse;
+  const tokenBody = oneOf("tokenBody", ["form", "json"] as const);
+  if (tokenBody !== undefined) def.tokenBody = tokenBody;
+  if (entry.errorShape !== undefined) {
+    def.errorShape = parseErrorShape(entry.errorShape, field("errorShape"));
+  }
 
   if (entry.scopes !== undefined) {
     const scopes = entry.scopes;
@@ -522,6 +533,39 @@ function parseRevoke(value: unknown, at: string): RevokeSpec {
     throw invalid(`${at}.token must be "refresh_token" or "access_token": got ${show(token)}`);
   }
   return { url: value.url, style, clientAuth: clientAuth as ClientAuthMethod, token };
+}
+
+function parseErrorShape(value: unknown, at: string): ErrorShapeSpec {
+  const keys = ["codeField", "messageField", "invalidGrant", "example"];
+  if (!isRecord(value) || !Object.keys(value).every((key) => keys.includes(key))) {
+    throw invalid(`${at} must be an object with fields ${keys.join(", ")}: got ${show(value)}`);
+  }
+  const shape: ErrorShapeSpec = {};
+  for (const key of ["codeField", "messageField"] as const) {
+    const fieldName = value[key];
+    if (fieldName === undefined) continue;
+    if (typeof fieldName !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(fieldName)) {
+      throw invalid(`${at}.${key} must be a field name: got ${show(fieldName)}`);
+    }
+    shape[key] = fieldName;
+  }
+  const aliases = value.invalidGrant;
+  if (aliases !== undefined) {
+    if (
+      !Array.isArray(aliases) || aliases.length > 20 ||
+      !aliases.every((item) => typeof item === "string" && item.length > 0 && item.length <= 100)
+    ) {
+      throw invalid(`${at}.invalidGrant must be an array of 1..100-character strings`);
+    }
+    shape.invalidGrant = [...aliases];
+  }
+  if (value.example !== undefined) {
+    if (typeof value.example !== "string" || value.example.length > 500) {
+      throw invalid(`${at}.example must be a string of at most 500 characters`);
+    }
+    shape.example = value.example;
+  }
+  return shape;
 }
 
 function parseApi(value: unknown, at: string): ApiSpec {
@@ -762,6 +806,8 @@ function toSpec(def: CustomProviderDef, doc: DiscoveryDocument | undefined): Pro
   if (def.scopeParam !== undefined) spec.scopeParam = def.scopeParam;
   if (def.authorizeParams) spec.authorizeParams = { ...def.authorizeParams };
   if (def.tokenHeaders) spec.tokenHeaders = { ...def.tokenHeaders };
+  if (def.tokenBody !== undefined) spec.tokenBody = def.tokenBody;
+  if (def.errorShape !== undefined) spec.errorShape = { ...def.errorShape };
   if (userinfoUrl !== undefined) spec.userinfoUrl = userinfoUrl;
   if (doc) spec.issuer = doc.issuer;
   // OIDC: the standard claims name the account; RFC 7009 revocation when the issuer has it;

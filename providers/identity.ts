@@ -157,7 +157,11 @@ export async function fetchIdentity(options: FetchIdentityOptions): Promise<Iden
   if (typeof accessToken !== "string" || accessToken === "") {
     return { ok: false, reason: "the token response has no access token" };
   }
-  const headers = new Headers(identitySpec.headers);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(identitySpec.headers ?? {})) {
+    // `{client_id}`: Twitch's Helix API wants the app's client id beside the token.
+    headers.set(name, value.replaceAll("{client_id}", settings.clientId));
+  }
   headers.set("accept", "application/json");
   headers.set("authorization", `Bearer ${accessToken}`);
   let response: Response;

@@ -95,8 +95,15 @@ export async function revokeToken(options: RevokeTokenOptions): Promise<RevokeRe
       form.set("client_id", settings.clientId);
       if (revoke.clientAuth === "body") form.set("client_secret", settings.clientSecret);
     }
-    headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
-    body = form.toString();
+    if (revoke.encoding === "json") {
+      // Notion's official SDK posts only `{"token": …}` (plus body credentials) as JSON.
+      form.delete("token_type_hint");
+      headers.set("content-type", "application/json");
+      body = JSON.stringify(Object.fromEntries(form));
+    } else {
+      headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
+      body = form.toString();
+    }
   }
 
   let response: Response;

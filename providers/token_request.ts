@@ -8,6 +8,7 @@
  */
 
 import { encodeBase64 } from "../shared/base64.ts";
+import { pkceApplies } from "./authorize_url.ts";
 import { processTokenResponse, sanitizeDescription } from "./token_response.ts";
 import type { ProviderSettings, ProviderSpec, TokenResponseResult } from "./types.ts";
 
@@ -67,7 +68,8 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
  * is not overridden) with the spec's client authentication
  * (`basic`: RFC 6749 §2.3.1 header; `body`: `client_id` + `client_secret` in the form;
  * `none`: `client_id` only), `accept: application/json`, `spec.tokenHeaders`, and a 15 s
- * timeout. Network failures, timeouts and aborts resolve to a transient `network_error`;
+ * timeout. The body is form-encoded, or JSON when `spec.tokenBody` is `json`; the PKCE
+ * verifier is sent only where {@linkcode pkceApplies}. Network failures, timeouts and aborts resolve to a transient `network_error`;
  * no description ever contains the secret, code, verifier or refresh token.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
@@ -87,7 +89,11 @@ export async function tokenRequest(
     body.set("grant_type", "authorization_code");
     body.set("code", grant.code);
     body.set("redirect_uri", settings.redirectUri);
-    if (grant.codeVerifier !== undefined) body.set("code_verifier", grant.codeVerifier);
+    // PKCE per registry: a provider that takes no PKCE from a confidential client (Slack) never
+    // sees a verifier, even when a caller made one.
+    if (grant.codeVerifier !== undefined && pkceApplies(spec)) {
+      body.set("code_verifier", grant.codeVerifier);
+    }
     secrets.push(grant.code, grant.codeVerifier ?? "");
   } else {
     body.set("grant_type", "refresh_token");
@@ -98,12 +104,19 @@ export async function tokenRequest(
 
   const headers = new Headers(spec.tokenHeaders ?? {});
   headers.set("accept", "application/json");
-  headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
   if (spec.clientAuth === "basic") {
     headers.set("authorization", basicAuthorization(settings.clientId, settings.clientSecret));
   } else {
     body.set("client_id", settings.clientId);
     if (spec.clientAuth === "body") body.set("client_secret", settings.clientSecret);
+  }
+  let encoded: string;
+  if (spec.tokenBody === "json") {
+    headers.set("content-type", "application/json");
+    encoded = JSON.stringify(Object.fromEntries(body));
+  } else {
+    headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
+    encoded = body.toString();
   }
 
   // A refresh endpoint of its own (Figma) applies only while the token URL is the spec's; an
@@ -120,7 +133,7 @@ export async function tokenRequest(
     response = await fetchImpl(url, {
       method: "POST",
       headers,
-      body,
+      body: encoded,
       // A redirected POST could carry the code or secret elsewhere; treat it as a failure.
       redirect: "manual",
       signal: combined,

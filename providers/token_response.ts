@@ -147,15 +147,55 @@ function tokenValues(body: Record<string, unknown> | undefined): string[] {
   return values;
 }
 
-/** The provider's `error` / `error_description`, type-checked. */
+/**
+ * The provider's error code and message, type-checked: `spec.errorShape.codeField` (Notion
+ * `code`) before `error`, and a Notion-style `{"object":"error","code":…}` body even without a
+ * registry entry; `messageField` before `error_description` and `message`.
+ */
 function providerError(
+  spec: ProviderSpec,
   body: Record<string, unknown> | undefined,
 ): { error: string; description?: string } | undefined {
   if (body === undefined) return undefined;
-  const error = body.error;
-  if (typeof error !== "string" || !OAUTH_ERROR_PATTERN.test(error)) return undefined;
-  const raw = body.error_description ?? body.message;
+  const shape = spec.errorShape;
+  const candidates = [
+    shape?.codeField !== undefined ? body[shape.codeField] : undefined,
+    body.error,
+    body.object === "error" ? body.code : undefined,
+  ];
+  const error = candidates.find((value): value is string =>
+    typeof value === "string" && OAUTH_ERROR_PATTERN.test(value)
+  );
+  if (error === undefined) return undefined;
+  const messages = [
+    shape?.messageField !== undefined ? body[shape.messageField] : undefined,
+    body.error_description,
+    body.message,
+  ];
+  const raw = messages.find((value) => typeof value === "string");
   return { error, description: typeof raw === "string" ? raw : undefined };
+}
+
+/**
+ * `invalid_grant` when the provider's code (or, for providers like Twitch whose `error` is the
+ * HTTP reason phrase, its exact message) is one that means the grant is gone; else the code.
+ *
+ * @see ./types.ts ErrorShapeSpec
+ */
+function normalizeErrorCode(
+  spec: ProviderSpec,
+  upstream: { error: string; description?: string },
+): string {
+  const aliases = [
+    ...(INVALID_GRANT_ALIASES[spec.tokenResponse] ?? []),
+    ...(spec.errorShape?.invalidGrant ?? []),
+  ].map((alias) => alias.toLowerCase());
+  const code = upstream.error.toLowerCase();
+  const message = upstream.description?.trim().toLowerCase();
+  if (aliases.includes(code) || (message !== undefined && aliases.includes(message))) {
+    return "invalid_grant";
+  }
+  return upstream.error;
 }
 
 function describe(error: { error: string; description?: string }, fallback: string): string {
@@ -235,8 +275,10 @@ function checkSuccess(
 /**
  * Interprets a token endpoint response for `spec.tokenResponse`:
  * - HTTP 5xx and 429 → transient failure (`http_<status>`, or the provider's `error`);
- * - other non-2xx → the provider's `error` (`invalid_grant` stays `invalid_grant`), or
- *   `http_<status>` when the body has none; not transient (except 408);
+ * - other non-2xx → the provider's error code (`invalid_grant` stays `invalid_grant`; codes and
+ *   messages listed in `INVALID_GRANT_ALIASES` or `spec.errorShape.invalidGrant` become
+ *   `invalid_grant`; Notion's `code` field is read like `error`), or `http_<status>` when the
+ *   body has none; not transient (except 408);
  * - HTTP 2xx with an `error` field (GitHub style, and defensively everywhere) or `ok:false`
  *   (Slack style) → that error;
  * - Slack: a top level without `access_token` but with `authed_user.access_token` gets the
@@ -266,7 +308,7 @@ export async function processTokenResponse(
   }
   const body = parseBody(text, (response.headers.get("content-type") ?? "").toLowerCase());
   const secrets = tokenValues(body);
-  const upstream = providerError(body);
+  const upstream = providerError(spec, body);
 
   if (status >= 500 || status === 429 || status === 408) {
     const label = `token endpoint answered HTTP ${status}`;
@@ -279,7 +321,9 @@ export async function processTokenResponse(
   }
   if (status < 200 || status > 299) {
     const label = `token endpoint answered HTTP ${status}`;
-    if (upstream) return failure(upstream.error, describe(upstream, label), false, secrets);
+    if (upstream) {
+      return failure(normalizeErrorCode(spec, upstream), describe(upstream, label), false, secrets);
+    }
     return failure(`http_${status}`, label, false);
   }
   if (body === undefined) {
@@ -289,15 +333,18 @@ export async function processTokenResponse(
       false,
     );
   }
-  const aliases = INVALID_GRANT_ALIASES[spec.tokenResponse] ?? [];
-  const code = (error: string) => aliases.includes(error) ? "invalid_grant" : error;
   if (spec.tokenResponse === "slack" && body.ok === false) {
     const error = upstream?.error ?? "provider_error";
-    return failure(code(error), `token endpoint reported ok:false: ${error}`, false, secrets);
+    return failure(
+      normalizeErrorCode(spec, { error }),
+      `token endpoint reported ok:false: ${error}`,
+      false,
+      secrets,
+    );
   }
   if (upstream && (spec.tokenResponse === "github" || typeof body.access_token !== "string")) {
     return failure(
-      code(upstream.error),
+      normalizeErrorCode(spec, upstream),
       describe(upstream, `token endpoint reported an error with HTTP ${status}`),
       false,
       secrets,

@@ -57,7 +57,15 @@ export interface ProviderSpec {
   authorizeParams?: Record<string, string>;
   /** Extra headers sent to the token endpoint (GitHub `accept: application/json`). */
   tokenHeaders?: Record<string, string>;
+  /**
+   * Encoding of the token request body: `form` (RFC 6749 §4.1.3, the default) or `json` (what
+   * Notion's official SDK and Atlassian's reference send).
+   */
+  tokenBody?: "form" | "json";
   tokenResponse: TokenResponseStyle;
+  /** Where this provider puts the error code of a refused token request, and which codes mean
+   * "log in again" (read by `processTokenResponse`). */
+  errorShape?: ErrorShapeSpec;
   /** Whether this provider issues refresh tokens (given `authorizeParams`/scopes above). */
   refresh: {
     supported: boolean;
@@ -106,6 +114,11 @@ export interface ProviderSpec {
   issuerInResponse?: boolean;
   /** Free-text quirks worth knowing. */
   notes?: string;
+  /**
+   * The source that settled each field (`tokenUrl`, `revoke`, `identity`, …): a documentation
+   * URL or an official SDK file, with "unconfirmed: …" where none did.
+   */
+  sources?: Record<string, string>;
   /** `builtin` for the registry, `custom` for operator-defined providers. */
   source?: "builtin" | "custom";
 }
@@ -113,13 +126,36 @@ export interface ProviderSpec {
 /** Where an account's identity is read from, and which fields hold what. */
 export interface IdentitySpec {
   source: "userinfo" | "token_response";
-  /** Extra headers for the userinfo request (Notion `Notion-Version`). */
+  /**
+   * Extra headers for the userinfo request (Notion `Notion-Version`); `{client_id}` in a value is
+   * replaced by the deployment's client id (Twitch `Client-Id`).
+   */
   headers?: Record<string, string>;
   /** Dot path of the stable account id (`id`, `sub`, `owner.user.id`). */
   id: string;
   login?: string;
   email?: string;
   name?: string;
+}
+
+/**
+ * How a provider reports a refused token request, beyond RFC 6749 §5.2's `error` field.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export interface ErrorShapeSpec {
+  /** Field holding the error code when it is not `error` (Notion: `code`). */
+  codeField?: string;
+  /** Field holding the human message when it is not `error_description` (Twitch: `message`). */
+  messageField?: string;
+  /**
+   * Codes, or exact messages, that mean what `invalid_grant` means (the code or refresh token is
+   * invalid, expired, revoked or spent): GitHub `bad_refresh_token`, Twitch
+   * `Invalid refresh token`. Compared case-insensitively.
+   */
+  invalidGrant?: string[];
+  /** The documented shape of a refused refresh, verbatim, for people and the conformance suite. */
+  example?: string;
 }
 
 /** How a token is revoked at the provider. */
@@ -134,6 +170,8 @@ export interface RevokeSpec {
   clientAuth: ClientAuthMethod;
   /** Which token to send (revoking the refresh token usually revokes the grant). */
   token: "refresh_token" | "access_token";
+  /** Body encoding of an `rfc7009` request: `form` (default, RFC 7009 §2.1) or `json` (Notion). */
+  encoding?: "form" | "json";
 }
 
 /** A provider's API for `clawauth api` / `exec`. */

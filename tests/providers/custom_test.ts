@@ -42,7 +42,7 @@ const MALFORMED: [string, string, string][] = [
   [
     "unknown field",
     entry({ clientid: "x" }),
-    "providers[0].clientid is not a known field (allowed: name, displayName, type, issuer, authorizeUrl, tokenUrl, refreshUrl, userinfoUrl, clientId, clientSecret, redirectUri, clientAuth, pkce, scopes, scopeSeparator, scopeParam, authorizeParams, tokenHeaders, tokenResponse, refresh, identity, consentParams, revoke, api, toolEnv)",
+    "providers[0].clientid is not a known field (allowed: name, displayName, type, issuer, authorizeUrl, tokenUrl, refreshUrl, userinfoUrl, clientId, clientSecret, redirectUri, clientAuth, pkce, scopes, scopeSeparator, scopeParam, authorizeParams, tokenHeaders, tokenBody, tokenResponse, errorShape, refresh, identity, consentParams, revoke, api, toolEnv)",
   ],
   [
     "identity without a source",
@@ -664,5 +664,39 @@ Deno.test("loadCustomProviders() reports an unreachable issuer", async () => {
       );
       return true;
     },
+  );
+});
+
+Deno.test("loadCustomProviders() takes tokenBody and errorShape, and refuses a malformed errorShape", async () => {
+  const { loadCustomProviders } = await import("../../providers/custom.ts");
+  const entry = {
+    name: "acme",
+    type: "oauth2",
+    authorizeUrl: "https://acme.example/authorize",
+    tokenUrl: "https://acme.example/token",
+    clientId: "c",
+    clientSecret: "s",
+    tokenBody: "json",
+    errorShape: { codeField: "code", invalidGrant: ["Token revoked"] },
+  };
+  const loaded = await loadCustomProviders({
+    env: { CLAWAUTH_PROVIDERS: JSON.stringify([entry]) },
+  });
+  const spec = loaded.specs[0];
+  assert.equal(spec.tokenBody, "json");
+  assert.deepEqual(spec.errorShape, { codeField: "code", invalidGrant: ["Token revoked"] });
+  for (const errorShape of [{ codeField: "a b" }, { invalidGrant: "x" }, { other: 1 }]) {
+    await assert.rejects(
+      loadCustomProviders({
+        env: { CLAWAUTH_PROVIDERS: JSON.stringify([{ ...entry, errorShape }]) },
+      }),
+      /errorShape/,
+    );
+  }
+  await assert.rejects(
+    loadCustomProviders({
+      env: { CLAWAUTH_PROVIDERS: JSON.stringify([{ ...entry, tokenBody: "xml" }]) },
+    }),
+    /tokenBody/,
   );
 });
