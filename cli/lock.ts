@@ -4,7 +4,7 @@
  * killed holder never blocks the next taker. The lock file is never deleted: deleting it
  * would let two processes lock two different inodes of the same path.
  */
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "./path.ts";
 import { ClawauthError } from "../shared/errors.ts";
 import { parseProfileId } from "./store/profiles.ts";
 import { checkOpenedFile, checkStateTree } from "./store/trusted_path.ts";

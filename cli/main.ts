@@ -304,7 +304,10 @@ export function buildContext(deps: MainDeps, json: boolean, serverFlag?: string)
     json,
     stdout: deps.stdout,
     stderr: deps.stderr,
-    stdin: deps.stdin,
+    // A getter: Deno's stdin stream costs ~20 ms to set up, and few commands read it.
+    get stdin() {
+      return deps.stdin;
+    },
     isTerminal: deps.isTerminal,
     stdoutIsTerminal: deps.stdoutIsTerminal ?? false,
     stdinTerminal: deps.stdinTerminal,
@@ -336,7 +339,9 @@ export function processDeps(): MainDeps {
     env: Deno.env.toObject(),
     stdout: (text) => writeAll(Deno.stdout, text),
     stderr: (text) => writeAll(Deno.stderr, text),
-    stdin: Deno.stdin.readable,
+    get stdin() {
+      return Deno.stdin.readable;
+    },
     isTerminal: Deno.stderr.isTerminal(),
     stdoutIsTerminal: Deno.stdout.isTerminal(),
     stdinTerminal: Deno.stdin.isTerminal()

@@ -29,6 +29,8 @@ import type {
 
 /** Time limit of one request to the server. */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** Longest `?wait=` a status request asks for (the server's limit). */
+export const MAX_STATUS_WAIT_SECONDS = 30;
 
 const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 const KNOWN_CODES = new Set<string>(Object.values(ERROR_CODES));
@@ -104,7 +106,16 @@ export interface ProviderDetail {
 export interface ServerClient {
   readonly serverUrl: string;
   init(body: InitRequest): Promise<InitResponse>;
-  status(sessionId: string, signSecretKey: Uint8Array): Promise<StatusResponse>;
+  /**
+   * Signed `GET /status/{id}`. With `waitSeconds` (at most 30) it asks the server to hold the
+   * request until the session changes (`?wait=`); `waited` is then true when the server did
+   * (a 0.4 server answers at once and leaves it false).
+   */
+  status(
+    sessionId: string,
+    signSecretKey: Uint8Array,
+    options?: { waitSeconds?: number },
+  ): Promise<StatusResponse & { waited?: boolean }>;
   claim(sessionId: string, signSecretKey: Uint8Array): Promise<ClaimAnswer>;
   /** Signed `DELETE /session/{id}`: true when the server removed it, false when it was gone. */
   removeSession(sessionId: string, signSecretKey: Uint8Array): Promise<boolean>;
@@ -179,12 +190,13 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
     route: string,
     path: string,
     init: RequestInit = {},
+    extraTimeoutMs = 0,
   ): Promise<{ response: Response; body: unknown }> {
     let response: Response;
     try {
       response = await doFetch(`${serverUrl}${path}`, {
         ...init,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs + extraTimeoutMs),
       });
     } catch (cause) {
       const timedOut = cause instanceof DOMException && cause.name === "TimeoutError";
@@ -317,6 +329,7 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
     sessionId: string,
     key: Uint8Array,
     method = "GET",
+    wait?: { query: string; extraTimeoutMs: number },
   ) {
     if (!SESSION_ID_PATTERN.test(sessionId)) {
       throw new ClawauthError(ERROR_CODES.USAGE, `invalid session id ${JSON.stringify(sessionId)}`);
@@ -327,7 +340,13 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       method,
       timestamp: Math.floor(now() / 1000),
     });
-    return await request(route, path, { headers, method });
+    // The signature covers the path only (0.4 wire format), never the query.
+    return await request(
+      route,
+      `${path}${wait?.query ?? ""}`,
+      { headers, method },
+      wait?.extraTimeoutMs,
+    );
   }
 
   /** A JSON POST, with a proof signed by `proofKey` over exactly the bytes sent. */
@@ -409,9 +428,26 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       return result;
     },
 
-    async status(sessionId: string, signSecretKey: Uint8Array): Promise<StatusResponse> {
+    async status(
+      sessionId: string,
+      signSecretKey: Uint8Array,
+      options: { waitSeconds?: number } = {},
+    ): Promise<StatusResponse & { waited?: boolean }> {
       const path = `/status/${sessionId}`;
-      const { response, body } = await signedGet("/status", path, sessionId, signSecretKey);
+      const waitSeconds = Math.max(
+        0,
+        Math.min(MAX_STATUS_WAIT_SECONDS, Math.floor(options.waitSeconds ?? 0)),
+      );
+      const { response, body } = await signedGet(
+        "/status",
+        path,
+        sessionId,
+        signSecretKey,
+        "GET",
+        waitSeconds > 0
+          ? { query: `?wait=${waitSeconds}`, extraTimeoutMs: waitSeconds * 1000 }
+          : undefined,
+      );
       const failed = sessionError(body);
       if (failed && (response.ok || response.status === 400)) return failed;
       if (!response.ok) throw processErrorResponse("/status", response, body, sessionId);
@@ -421,6 +457,7 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       return {
         status: body.status,
         provider: typeof body.provider === "string" ? body.provider : "",
+        ...(waitSeconds > 0 ? { waited: response.headers.has("x-clawauth-wait") } : {}),
       };
     },
 

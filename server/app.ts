@@ -28,7 +28,7 @@ import { createShortLinkRoute } from "./routes/short_link.ts";
 import type { AppEnv, AppServices, LogLine } from "./services.ts";
 import { createCsrfGuard } from "./csrf.ts";
 import { createStateCipher } from "./state.ts";
-import { createSessionStore } from "./store.ts";
+import { createSessionStore, type SessionStoreOptions } from "./store.ts";
 
 /** Dependencies of {@linkcode createApp}. */
 export interface CreateAppOptions {
@@ -43,6 +43,10 @@ export interface CreateAppOptions {
   fetch?: typeof fetch;
   /** Receives one object per log line; defaults to JSON on stdout per `config.log`. */
   log?: (line: LogLine) => void;
+  /** Deadline timer of a waiting `/status` (`?wait=`); defaults to `setTimeout`. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Options of the KV store (group commit window, stats). */
+  storeOptions?: Omit<SessionStoreOptions, "now">;
 }
 
 export function createApp(options: CreateAppOptions): Hono<AppEnv> {
@@ -51,12 +55,13 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   const log = options.log ?? createLogger(config.log);
   const services: AppServices = {
     config,
-    store: createSessionStore(options.kv, { now }),
+    store: createSessionStore(options.kv, { ...options.storeOptions, now }),
     registry,
     providerOverrides: options.providerOverrides ?? {},
     now,
     fetch: options.fetch ?? fetch,
     log,
+    sleep: options.sleep,
   };
   let refreshKeys: Promise<RefreshBindingKeys | undefined> | undefined;
   services.refreshKeys = () =>

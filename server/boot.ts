@@ -19,6 +19,8 @@ export interface ServerRuntime {
   kv: Deno.Kv;
   config: ServerConfig;
   log: (line: LogLine) => void;
+  /** Nonce group commits so far and the nonces they held (logged on SIGUSR1; the bench reads them). */
+  kvStats: { nonceCommits: number; nonces: number };
 }
 
 function logLine(level: string, msg: string, extra: LogLine = {}): LogLine {
@@ -48,14 +50,24 @@ export async function bootServer(env: Record<string, string | undefined>): Promi
   }
   const custom = await loadCustomProviders({ env });
   const kv = await (config.kvPath === undefined ? Deno.openKv() : Deno.openKv(config.kvPath));
+  const kvStats = { nonceCommits: 0, nonces: 0 };
+  // Undocumented tuning knob for the bench: how long a nonce waits for others (default 0 ms).
+  const window = env.CLAWAUTH_GROUP_COMMIT_MS?.trim();
   const app = createApp({
     kv,
     config,
     registry: createRegistry(custom.specs),
     providerOverrides: custom.overrides,
     log,
+    storeOptions: {
+      groupCommitWindowMs: window && /^\d{1,2}$/.test(window) ? Number(window) : undefined,
+      onNonceCommit(nonces) {
+        kvStats.nonceCommits++;
+        kvStats.nonces += nonces;
+      },
+    },
   });
-  return { app, kv, config, log };
+  return { app, kv, config, log, kvStats };
 }
 
 /** Registers the periodic sweep when the runtime has `Deno.cron`; returns whether it did. */

@@ -56,6 +56,17 @@ async function main(): Promise<void> {
     ? ["SIGINT", "SIGBREAK"]
     : ["SIGINT", "SIGTERM"];
   for (const signal of signals) Deno.addSignalListener(signal, () => stop(signal));
+  if (Deno.build.os !== "windows") {
+    // Counters for operators and the bench: `kill -USR1 <pid>` logs them.
+    Deno.addSignalListener("SIGUSR1", () => {
+      runtime!.log({
+        ts: new Date().toISOString(),
+        level: "info",
+        msg: "stats",
+        ...runtime!.kvStats,
+      });
+    });
+  }
 }
 
 if (import.meta.main) await main();

@@ -27,6 +27,8 @@ export interface AppServices {
   now: () => number;
   fetch: typeof fetch;
   log: (line: LogLine) => void;
+  /** Sleeps `ms` or until `signal` aborts: the deadline of a waiting `/status` (tests inject it). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface AppVariables {

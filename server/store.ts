@@ -6,7 +6,7 @@
  * | `["session", id]` | {@linkcode SessionRecord} | init; continue, callback (versionstamp-checked); claim (tombstone) | session-rm; sweep |
  * | `["expiry", expiresAtMs, id]` | `1` | init | sweep |
  * | `["side", expiresAtMs, id, "nonce", nonce]` | `1` | signed request ("must not exist") | expiry (3 min); sweep |
- * | `["poll", unixSecond, id]` | number | signed request (per-session count) | expiry (5 s); sweep |
+ * | `["poll", unixSecond, id]` | number | (no longer written: the poll limit is counted in memory) | sweep |
  * | `["rate", windowStartMs, scope, address]` | `Deno.KvU64` | `/init`, `/refresh`, `/revoke` (sum) | sweep |
  * | `["proof", jti]` | `1` | bound `/refresh`, `/revoke` ("must not exist") | expiry (3 min) |
  *
@@ -16,8 +16,13 @@
  * write the session record. No value ever holds a plaintext token: a completed session holds
  * only the sealed box. Opening the confirmation page writes nothing; a continue rewrites the
  * session only (its binding and current `state` hash): no key is ever added per page view.
+ *
+ * Signed requests write one key each (their nonce), grouped with concurrent requests' nonces
+ * into one atomic commit, and their session reads go together through `getMany`
+ * (./group_commit.ts). A waiting status request watches the session key (`kv.watch`).
  */
 
+import { createGroupReader, createNonceCommitter } from "./group_commit.ts";
 import { retryWhenLocked } from "./kv_retry.ts";
 import type { SealedBox } from "../shared/wire.ts";
 
@@ -61,7 +66,8 @@ export interface SessionEntry {
 
 /** How long a nonce is remembered: a timestamp is accepted up to 60 s either side of now. */
 export const NONCE_TTL_MS = 3 * 60_000;
-const POLL_COUNTER_TTL_MS = 5_000;
+/** A waiting request re-reads its session this often: another process's write wakes no local watch. */
+const WATCH_RECHECK_MS = 1_000;
 /** Rate-limit window of `/init` and `/refresh`. */
 export const RATE_WINDOW_MS = 60_000;
 // The expiry index outlives its session so the sweep still finds it after the session expired.
@@ -75,20 +81,17 @@ export interface SessionStore {
   createSession(record: SessionRecord): Promise<void>;
   /** The session, or null when it does not exist or `expiresAt` has passed. */
   getSession(id: string): Promise<SessionEntry | null>;
-  /** The session plus the number of signed requests already counted in `second`. */
-  getSessionForPoll(
-    id: string,
-    second: number,
-  ): Promise<{ entry: SessionEntry | null; polls: number }>;
   /**
-   * Records a signed request in one atomic commit: its nonce must not exist yet (false: a
-   * replay), and the poll counter of `second` becomes `polls + 1`. The counter is a plain
-   * expiring value, not a KV sum (sums cannot expire), so simultaneous requests may count once.
+   * Records a signed request: its nonce must not exist yet (false: a replay, in KV or in the
+   * same group commit). Durable once resolved; committed together with concurrent requests.
    */
-  recordSignedRequest(
-    record: SessionRecord,
-    options: { nonce: string; second: number; polls: number },
-  ): Promise<boolean>;
+  recordSignedRequest(record: SessionRecord, options: { nonce: string }): Promise<boolean>;
+  /**
+   * Waits until the session's status differs from `entry`'s (completed, failed) or the session
+   * is gone (claimed, removed, expired: null), or returns `undefined` once `signal` aborts
+   * first. Other rewrites of a pending session (the confirmation page's continue) wait on.
+   */
+  waitForChange(entry: SessionEntry, signal: AbortSignal): Promise<SessionEntry | null | undefined>;
   /**
    * Records a refresh/revoke proof's `jti` ("must not exist", kept {@linkcode NONCE_TTL_MS});
    * false when it was seen already (a replay), on any instance sharing the KV.
@@ -123,6 +126,12 @@ export interface SweepResult {
 export interface SessionStoreOptions {
   /** Clock in epoch milliseconds. */
   now: () => number;
+  /** How long an idle nonce committer waits for companions (./group_commit.ts); default 0. */
+  groupCommitWindowMs?: number;
+  /** Called with the nonce count of every nonce commit (stats). */
+  onNonceCommit?: (nonces: number) => void;
+  /** How often a waiting request re-reads its session besides watching it; default 1 s. */
+  watchRecheckMs?: number;
 }
 
 function sessionKey(id: string): Deno.KvKey {
@@ -151,9 +160,19 @@ function isLive(entry: Deno.KvEntryMaybe<SessionRecord>, now: number): entry is 
   return isUnexpired(entry, now) && entry.value.status !== "claimed";
 }
 
+function liveEntry(entry: Deno.KvEntryMaybe<SessionRecord>, now: number): SessionEntry | null {
+  return isLive(entry, now) ? { record: entry.value, versionstamp: entry.versionstamp } : null;
+}
+
 /** Builds the store over `kv`; every read treats an expired session as absent. */
 export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): SessionStore {
   const { now } = options;
+  const readSession = createGroupReader<SessionRecord>(kv);
+  const writeNonce = createNonceCommitter(kv, {
+    windowMs: options.groupCommitWindowMs,
+    onCommit: options.onNonceCommit,
+  });
+  const recheckMs = options.watchRecheckMs ?? WATCH_RECHECK_MS;
 
   async function deleteKeys(keys: Deno.KvKey[]): Promise<void> {
     for (let i = 0; i < keys.length; i += MAX_MUTATIONS_PER_COMMIT) {
@@ -220,35 +239,23 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
     },
 
     async getSession(id) {
-      const entry = await kv.get<SessionRecord>(sessionKey(id));
-      return isLive(entry, now())
-        ? { record: entry.value, versionstamp: entry.versionstamp }
-        : null;
+      return liveEntry(await readSession(sessionKey(id)), now());
     },
 
-    async getSessionForPoll(id, second) {
-      const [session, counter] = await kv.getMany<[SessionRecord, number]>([
-        sessionKey(id),
-        ["poll", second, id],
-      ]);
-      return {
-        entry: isLive(session, now())
-          ? { record: session.value, versionstamp: session.versionstamp }
-          : null,
-        polls: counter.value ?? 0,
-      };
+    recordSignedRequest(record, { nonce }) {
+      return writeNonce({ key: sideKey(record, "nonce", nonce), expireIn: NONCE_TTL_MS });
     },
 
-    async recordSignedRequest(record, { nonce, second, polls }) {
-      const nonceKey = sideKey(record, "nonce", nonce);
-      const result = await retryWhenLocked(() =>
-        kv.atomic()
-          .check({ key: nonceKey, versionstamp: null })
-          .set(nonceKey, 1, { expireIn: NONCE_TTL_MS })
-          .set(["poll", second, record.id], polls + 1, { expireIn: POLL_COUNTER_TTL_MS })
-          .commit()
-      );
-      return result.ok;
+    waitForChange(entry, signal) {
+      return watchSession({
+        kv,
+        read: readSession,
+        key: sessionKey(entry.record.id),
+        status: entry.record.status,
+        signal,
+        recheckMs,
+        now,
+      });
     },
 
     async recordProofId(jti) {
@@ -318,4 +325,60 @@ export function createSessionStore(kv: Deno.Kv, options: SessionStoreOptions): S
       return result;
     },
   };
+}
+
+interface WatchOptions {
+  kv: Deno.Kv;
+  /** Grouped reads: the re-reads of many waiting requests share `getMany` calls. */
+  read: (key: Deno.KvKey) => Promise<Deno.KvEntryMaybe<SessionRecord>>;
+  key: Deno.KvKey;
+  /** The status waited on: any other status (or no session) ends the wait. */
+  status: SessionRecord["status"];
+  signal: AbortSignal;
+  recheckMs: number;
+  now: () => number;
+}
+
+/** `kv.watch` on one session key plus a slow re-read (KV watches see this process's writes). */
+function watchSession(options: WatchOptions): Promise<SessionEntry | null | undefined> {
+  const { kv, key, status, signal, now } = options;
+  if (signal.aborted) return Promise.resolve(undefined);
+  const reader = kv.watch<[SessionRecord]>([key]).getReader();
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const stop = () => {
+      done = true;
+      clearInterval(recheck);
+      signal.removeEventListener("abort", onAbort);
+      reader.cancel().catch(() => {});
+    };
+    const onAbort = () => {
+      if (done) return;
+      stop();
+      resolve(undefined);
+    };
+    const check = (entry: Deno.KvEntryMaybe<SessionRecord>) => {
+      if (done) return;
+      const live = liveEntry(entry, now());
+      if (live !== null && live.record.status === status) return;
+      stop();
+      resolve(live);
+    };
+    const fail = (error: unknown) => {
+      if (done) return;
+      stop();
+      reject(error);
+    };
+    signal.addEventListener("abort", onAbort);
+    const recheck = setInterval(() => {
+      options.read(key).then(check, fail);
+    }, options.recheckMs);
+    (async () => {
+      for (;;) {
+        const { value, done: ended } = await reader.read();
+        if (ended || done) return;
+        check(value[0]);
+      }
+    })().catch(fail);
+  });
 }

@@ -38,7 +38,8 @@ Options:
   --timeout <duration>   give up after this long: milliseconds, or 90s, 5m, 1h
                          (default CLAWAUTH_POLL_TIMEOUT_MS or 300000 = 5m)
   --interval <duration>  time between polls, at least 250ms: milliseconds, or 2s, 500ms
-                         (default CLAWAUTH_POLL_INTERVAL_MS or 2000 = 2s)
+                         (default CLAWAUTH_POLL_INTERVAL_MS or 2000 = 2s); without it, the
+                         server holds each poll until the login completes (up to 30 s)
   --profile, --replace, --reveal   as for \`login claim\`
 
 JSON fields: those of \`login claim\` with action "wait".
@@ -56,6 +57,8 @@ export const MAX_BACKOFF_MS = 30_000;
 export interface LoginWaitOptions extends LoginClaimOptions {
   timeoutMs: number;
   intervalMs: number;
+  /** Ask the server to hold each status request (`?wait=`); off when `--interval` is given. */
+  longPoll?: boolean;
   /** Set when a setting was adjusted (said on stderr). */
   notice?: string;
 }
@@ -89,6 +92,7 @@ export function parseLoginWaitArgs(argv: string[], settings: Settings): LoginWai
       ? parseDurationMs(flags.timeout, "--timeout", { plainUnit: "ms" })
       : settings.pollTimeoutMs,
     intervalMs,
+    longPoll: typeof flags.interval !== "string",
     ...(intervalMs !== settings.pollIntervalMs && typeof flags.interval !== "string"
       ? {
         notice:
@@ -124,6 +128,8 @@ export interface PollOptions {
   sessionId: string;
   intervalMs: number;
   timeoutMs: number;
+  /** Ask the server to hold each poll (`?wait=`, a long-poll) until the session changes. */
+  longPoll?: boolean;
   /** Shows one line of progress (`login wait` on a terminal). */
   progress: (text: string) => void;
 }
@@ -148,7 +154,12 @@ export async function pollUntilSettled(
   while (true) {
     let delay = options.intervalMs;
     try {
-      const answer = await client.status(options.sessionId, session.signSecretKey);
+      const waitSeconds = options.longPoll ? Math.floor((deadline - ctx.now()) / 1000) : 0;
+      const answer = await client.status(options.sessionId, session.signSecretKey, {
+        waitSeconds,
+      });
+      // The server held the request until its deadline: ask again at once.
+      if (answer.waited) delay = 0;
       failures = 0;
       lastError = undefined;
       if (answer.status !== "pending") return { kind: "settled", status: answer.status };
@@ -170,7 +181,7 @@ export async function pollUntilSettled(
       await ctx.sleep(remaining);
       break;
     }
-    await ctx.sleep(delay);
+    if (delay > 0) await ctx.sleep(delay);
   }
   return { kind: "timeout", ...(lastError ? { lastError } : {}) };
 }
@@ -214,6 +225,7 @@ export async function runLoginWait(argv: string[], ctx: CliContext): Promise<Com
       sessionId,
       intervalMs: options.intervalMs,
       timeoutMs: options.timeoutMs,
+      longPoll: options.longPoll,
       progress,
     });
   } finally {

@@ -35,15 +35,19 @@ import {
   touchProfile,
   writeProfileMeta,
 } from "../store/profiles.ts";
-import { writeRecoveryFile } from "../store/recovery.ts";
 import type {
   CredentialRecord,
   CredentialSecret,
   ProfileMeta,
   RefreshState,
 } from "../store/types.ts";
-import { type GrantOutcome, needsLoginReason, refreshThroughServer } from "./delegated_refresh.ts";
-import { refreshAtProvider } from "./local_refresh.ts";
+import type { GrantOutcome } from "./delegated_refresh.ts";
+
+// Loaded only when a refresh runs: a valid token's `token get` needs none of it.
+const refreshDeps = () => import("./refresh_deps.ts");
+
+/** `last_used_at` is rewritten at most this often for a profile picked implicitly. */
+export const TOUCH_RESOLUTION_MS = 60_000;
 
 /** Refresh when the access token expires within this margin (plus jitter). */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -261,7 +265,14 @@ export async function ensureValidToken(
   const force = options.force === true;
   const jitter = (options.random ?? Math.random)();
   const outcome = await decideAndRefresh(ctx, store, record, { force, jitter });
-  await touchProfile(ctx.stateDir, outcome.record.meta.id, ctx.now()).catch(() => {});
+  // No file write on the hot path unless something changed: a profile picked without naming
+  // it (by order, or as the one used last) and used within the last minute stays the one
+  // picked; only its `last_used_at` is up to a minute old.
+  const lastUsedAt = outcome.record.meta.lastUsedAt;
+  const recent = lastUsedAt !== undefined && ctx.now() - lastUsedAt < TOUCH_RESOLUTION_MS;
+  if (args.profileId !== undefined || !recent) {
+    await touchProfile(ctx.stateDir, outcome.record.meta.id, ctx.now()).catch(() => {});
+  }
   return outcome;
 }
 
@@ -480,6 +491,7 @@ async function runRefresh(
       });
     } catch (error) {
       // The provider may have spent the old refresh token: the new one must not be lost.
+      const { writeRecoveryFile } = await refreshDeps();
       const path = await writeRecoveryFile(ctx.stateDir, {
         provider: meta.provider,
         profile: meta.name,
@@ -505,7 +517,7 @@ async function runRefresh(
   if (outcome.kind === "invalid_grant" || outcome.kind === "needs_login") {
     const fixCommand = fixCommandFor(meta);
     const reason = outcome.kind === "needs_login"
-      ? needsLoginReason(outcome.code, outcome.message)
+      ? (await refreshDeps()).needsLoginReason(outcome.code, outcome.message)
       : options.recovering
       ? `a refresh interrupted earlier may have spent the refresh token, and the provider now refuses it (${outcome.message})`
       : `the provider refused the refresh token (${outcome.message})`;
@@ -618,6 +630,7 @@ async function sendRefreshGrant(
   ctx: CliContext,
   record: CredentialRecord,
 ): Promise<GrantOutcome> {
+  const { refreshAtProvider, refreshThroughServer } = await refreshDeps();
   return record.meta.origin === "local"
     ? await refreshAtProvider(ctx, record)
     : await refreshThroughServer(ctx, record);

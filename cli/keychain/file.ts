@@ -4,7 +4,7 @@
  * Chosen only with `CLAWAUTH_KEYCHAIN=file` or announced on stderr when no keychain works.
  * It refuses to read a file others can read or that is not ours, and says how to fix it.
  */
-import { dirname } from "node:path";
+import { dirname } from "../path.ts";
 import { ClawauthError } from "../../shared/errors.ts";
 import type { Keychain } from "./keychain.ts";
 import { readJsonFile, writeFileAtomic } from "../store/atomic_write.ts";

@@ -6,7 +6,7 @@
  * that sits in an unreachable keychain is never reported missing, and nothing advises a new
  * login or a removal because of it.
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { ClawauthError, ERROR_CODES, isClawauthError } from "../../shared/errors.ts";
 import type { Keychain } from "./keychain.ts";
 

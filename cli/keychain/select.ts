@@ -10,15 +10,18 @@
  * Test hooks: `CLAWAUTH_KEYCHAIN_COMMAND` replaces the platform tool (a stand-in executable),
  * `CLAWAUTH_KEYCHAIN_TIMEOUT_MS` the time limit of each call.
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { ClawauthError } from "../../shared/errors.ts";
 import type { Keychain } from "./keychain.ts";
 import { type CommandRunner, definedEnv, type ShellKeychainOptions } from "./run_command.ts";
 import { FileKeychain } from "./file.ts";
 import { LinuxKeychain } from "./linux.ts";
-import { MacosKeychain } from "./macos.ts";
-import { MemoryKeychain } from "./memory.ts";
-import { WindowsKeychain } from "./windows.ts";
+
+// Loaded only on their platform (or when asked for): every CLI start pays for what it imports.
+const macos = async (options: ShellKeychainOptions) =>
+  new (await import("./macos.ts")).MacosKeychain(options);
+const windows = async (options: ShellKeychainOptions) =>
+  new (await import("./windows.ts")).WindowsKeychain(options);
 
 /** Options of {@linkcode selectKeychain}. */
 export interface SelectKeychainOptions {
@@ -62,13 +65,13 @@ export async function selectKeychain(options: SelectKeychainOptions): Promise<Ke
 
   switch (requested) {
     case "macos":
-      return new MacosKeychain(shellOptions);
+      return await macos(shellOptions);
     case "linux":
       return new LinuxKeychain(shellOptions);
     case "windows":
-      return new WindowsKeychain(shellOptions);
+      return await windows(shellOptions);
     case "memory":
-      return new MemoryKeychain();
+      return new (await import("./memory.ts")).MemoryKeychain();
     case "file":
       stderr(
         `clawauth: notice: secrets are stored in the file ${filePath} (mode 0600), ` +
@@ -86,8 +89,8 @@ export async function selectKeychain(options: SelectKeychainOptions): Promise<Ke
       );
   }
 
-  if (os === "darwin") return new MacosKeychain(shellOptions);
-  if (os === "windows") return new WindowsKeychain(shellOptions);
+  if (os === "darwin") return await macos(shellOptions);
+  if (os === "windows") return await windows(shellOptions);
 
   const linux = new LinuxKeychain({
     ...shellOptions,

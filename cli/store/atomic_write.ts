@@ -2,7 +2,7 @@
  * Atomic file writes for the state directory: a reader sees the old file or the new one,
  * never a half-written one, even when the writer is killed.
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../path.ts";
 import { ClawauthError, isClawauthError } from "../../shared/errors.ts";
 import { checkOpenedFile, checkTrustedPath } from "./trusted_path.ts";
 

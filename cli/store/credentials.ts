@@ -27,7 +27,7 @@ import {
   writeProfileMeta,
 } from "./profiles.ts";
 import { removeFileIfExists, writeFileAtomic } from "./atomic_write.ts";
-import { join } from "node:path";
+import { join } from "../path.ts";
 
 /** Options of {@linkcode CredentialStore}. */
 export interface CredentialStoreOptions {

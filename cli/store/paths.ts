@@ -6,7 +6,7 @@
  * `clawauth:agent:<name>:sessions`), so agents that must never share credentials don't.
  * `CLAWAUTH_STATE_DIR` and `CLAWAUTH_KEYCHAIN_SERVICE` override each part explicitly.
  */
-import { posix, win32 } from "node:path";
+import { posix, win32 } from "../path.ts";
 import { ClawauthError } from "../../shared/errors.ts";
 
 /** Resolved locations. */

@@ -5,7 +5,7 @@
  * `<stateDir>/profiles/<provider>/<name>.last_used` so that touching a profile never races
  * with a refresher rewriting its metadata.
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { ClawauthError } from "../../shared/errors.ts";
 import type { ProfileMeta } from "./types.ts";
 import { readJsonFile, removeFileIfExists, writeFileAtomic } from "./atomic_write.ts";

@@ -2,7 +2,7 @@
  * Last resort when a claimed token could not be stored: the decrypted token response goes to
  * a 0600 file (directory 0700) so it is not lost, and the caller prints where it is.
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { checkStateTree } from "./trusted_path.ts";
 

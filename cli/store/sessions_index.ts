@@ -5,7 +5,7 @@
  * profile's future refresh key, since 0.5); a non-secret index file
  * `<stateDir>/sessions/<sessionId>.json` lets `clawauth sessions` list them.
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { ClawauthError } from "../../shared/errors.ts";
 import type { Keychain } from "../keychain/keychain.ts";
 import { keychainFailure, recordedKeychain } from "../keychain/recorded.ts";

@@ -16,7 +16,7 @@
  *
  * Windows: ownership and mode bits are not checked (ACLs decide there); links still are.
  */
-import { dirname, relative, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "../path.ts";
 import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 
 const IS_WINDOWS = Deno.build.os === "windows";
@@ -97,11 +97,14 @@ export async function checkStateTree(root: string, path: string): Promise<void> 
   const base = resolve(root);
   if (!await checkTrustedPath(base, "directory")) return;
   const target = resolve(path);
-  const rel = relative(base, dirname(target));
-  if (rel.startsWith("..")) throw new Error(`${target} is outside the state directory ${base}`);
+  const parent = dirname(target);
+  const separators = IS_WINDOWS ? /[\\/]/ : /\//;
+  if (parent !== base && !(parent.startsWith(base) && separators.test(parent[base.length]))) {
+    throw new Error(`${target} is outside the state directory ${base}`);
+  }
   let current = base;
-  for (const part of rel === "" ? [] : rel.split(sep)) {
-    current = `${current}${sep}${part}`;
+  for (const part of parent.slice(base.length).split(separators).filter((p) => p !== "")) {
+    current = join(current, part);
     if (!await checkTrustedPath(current, "directory")) return;
   }
   await checkTrustedPath(target, "file");

@@ -3,7 +3,12 @@
  * `x-timestamp` (unix seconds, within 60 s of the server clock), `x-request-nonce` (base64url,
  * 12–120 characters, never seen before for this session) and `x-signature` (base64 Ed25519,
  * verified with Web Crypto, over `timestamp|sessionId|METHOD|/<action>/<id>|nonce` with the
- * session's key). Also enforces the per-session poll limit (429 + `Retry-After`).
+ * session's key). Also enforces the per-session poll limit (429 + `Retry-After`), counted in
+ * this process's memory: a durable counter would cost a KV write per poll, and the limit only
+ * has to stop a runaway client (behind N processes a session may poll N times the limit).
+ *
+ * The nonce write is the one KV write of a signed request; the store groups it with concurrent
+ * requests' nonces into one commit.
  *
  * On success the session is in `c.get("session")`.
  */
@@ -29,7 +34,34 @@ export interface RequireSignatureOptions {
   action: string;
   /** Signed requests per session per second; 0 turns the limit off. */
   pollRateLimit: number;
+  /** Shared by the routes of one app, so a session's limit spans them; default: its own. */
+  pollLimiter?: PollLimiter;
   now: () => number;
+}
+
+/** Counts signed requests per session in the current second (this process only). */
+export interface PollLimiter {
+  /** Counts one request of `sessionId` in `second`; false when the limit was reached. */
+  take(sessionId: string, second: number): boolean;
+}
+
+/** A {@linkcode PollLimiter} allowing `limit` requests per session per second (0: no limit). */
+export function createPollLimiter(limit: number): PollLimiter {
+  let current = -1;
+  let counts = new Map<string, number>();
+  return {
+    take(sessionId, second) {
+      if (limit <= 0) return true;
+      if (second !== current) {
+        current = second;
+        counts = new Map();
+      }
+      const count = counts.get(sessionId) ?? 0;
+      if (count >= limit) return false;
+      counts.set(sessionId, count + 1);
+      return true;
+    },
+  };
 }
 
 const MAX_CACHED_KEYS = 10_000;
@@ -112,6 +144,7 @@ function sessionNotFound(): ClawauthError {
 
 export function requireSignature(options: RequireSignatureOptions): MiddlewareHandler<AppEnv> {
   const { store, action, pollRateLimit, now } = options;
+  const limiter = options.pollLimiter ?? createPollLimiter(pollRateLimit);
   return async function requireSignature(c, next) {
     const nowMs = now();
     const second = Math.floor(nowMs / 1000);
@@ -122,7 +155,7 @@ export function requireSignature(options: RequireSignatureOptions): MiddlewareHa
     if (!isSessionId(sessionId)) throw sessionNotFound();
     c.set("sessionId", sessionId);
 
-    const { entry, polls } = await store.getSessionForPoll(sessionId, second);
+    const entry = await store.getSession(sessionId);
     if (entry === null) throw sessionNotFound();
     const path = `/${action}/${sessionId}`;
     const method = c.req.method;
@@ -135,7 +168,7 @@ export function requireSignature(options: RequireSignatureOptions): MiddlewareHa
         `'${SIGNATURE_HEADERS.SIGNATURE}' does not verify for ${method} ${path} with this session's key`,
       );
     }
-    if (pollRateLimit > 0 && polls >= pollRateLimit) {
+    if (!limiter.take(sessionId, second)) {
       c.header("retry-after", "1");
       throw new ClawauthError(
         ERROR_CODES.RATE_LIMITED,
@@ -143,7 +176,7 @@ export function requireSignature(options: RequireSignatureOptions): MiddlewareHa
         { status: 429, details: { retryAfterSeconds: 1 } },
       );
     }
-    if (!await store.recordSignedRequest(entry.record, { nonce, second, polls })) {
+    if (!await store.recordSignedRequest(entry.record, { nonce })) {
       throw unauthorized(
         ERROR_CODES.REPLAY_DETECTED,
         `'${SIGNATURE_HEADERS.NONCE}' was used before: sign every request with a fresh nonce`,

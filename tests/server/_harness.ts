@@ -66,6 +66,8 @@ export interface TestServerOptions {
   customProviders?: Record<string, unknown>[];
   /** `fetch` the app uses for token endpoints (default: global fetch). */
   appFetch?: typeof fetch;
+  /** Deadline timer of a waiting `/status?wait=` (default: real timers). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Registry fields operators cannot set in JSON, per provider (e.g. `issuerInResponse`). */
   registryPatch?: Record<string, Partial<ProviderSpec>>;
 }
@@ -151,6 +153,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     now: clock.now,
     fetch: options.appFetch,
     log: (line) => logs.push(line),
+    sleep: options.sleep,
   });
   const routed: typeof fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
