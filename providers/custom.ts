@@ -810,6 +810,8 @@ function toSpec(def: CustomProviderDef, doc: DiscoveryDocument | undefined): Pro
   if (def.errorShape !== undefined) spec.errorShape = { ...def.errorShape };
   if (userinfoUrl !== undefined) spec.userinfoUrl = userinfoUrl;
   if (doc) spec.issuer = doc.issuer;
+  // RFC 9207 §3: an issuer that says it always sends `iss` must not be answered without it.
+  if (doc?.authorization_response_iss_parameter_supported === true) spec.issuerInResponse = true;
   // OIDC: the standard claims name the account; RFC 7009 revocation when the issuer has it;
   // `prompt=consent` (OIDC Core §3.1.2.1) so a returning user still sees the consent screen.
   const identity = def.identity ??

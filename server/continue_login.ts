@@ -10,7 +10,7 @@
  * unclaimed, so the agent never receives an account a second browser could have chosen.
  */
 
-import { buildAuthorizeUrl, CORE_AUTHORIZE_PARAMS } from "../providers/authorize_url.ts";
+import { buildAuthorizeUrl, pkceApplies } from "../providers/authorize_url.ts";
 import { createPkcePair } from "../providers/pkce.ts";
 import { ClawauthError, ERROR_CODES } from "../shared/errors.ts";
 import { newBindingValue, sha256Base64Url } from "./browser_binding.ts";
@@ -114,15 +114,6 @@ function contested(record: SessionRecord, now: number): SessionRecord {
   };
 }
 
-function withConsentParams(url: string, params: Record<string, string> | undefined): string {
-  if (params === undefined) return url;
-  const parsed = new URL(url);
-  for (const [key, value] of Object.entries(params)) {
-    if (!CORE_AUTHORIZE_PARAMS.includes(key)) parsed.searchParams.set(key, value);
-  }
-  return parsed.toString();
-}
-
 export async function continueLogin(
   services: AppServices & { stateCipher: StateCipher },
   request: ContinueLoginRequest,
@@ -155,15 +146,14 @@ export async function continueLogin(
     const bindingValue = sameBrowser ? undefined : newBindingValue();
     const state = await services.stateCipher.seal(record.id);
     const stateHash = await sha256Base64Url(state);
-    const pkce = spec.pkce === "none" ? undefined : await createPkcePair();
-    const location = withConsentParams(
-      buildAuthorizeUrl(spec, { ...settings, redirectUri: record.redirectUri }, {
-        state,
-        scope: record.scope,
-        codeChallenge: pkce?.challenge,
-      }),
-      spec.consentParams,
-    );
+    const pkce = pkceApplies(spec) ? await createPkcePair() : undefined;
+    // buildAuthorizeUrl adds spec.consentParams, so a returning user still sees the consent.
+    const location = buildAuthorizeUrl(spec, { ...settings, redirectUri: record.redirectUri }, {
+      state,
+      scope: record.scope,
+      codeChallenge: pkce?.challenge,
+      forceConsent: true,
+    });
     const { codeVerifier: _old, ...rest } = record;
     const bound: SessionRecord = {
       ...rest,

@@ -463,6 +463,7 @@ Deno.test("loadCustomProviders() completes OIDC providers from their discovery d
         code_challenge_methods_supported: ["S256"],
         grant_types_supported: ["authorization_code", "refresh_token"],
         revocation_endpoint: `${iss}/revoke`,
+        authorization_response_iss_parameter_supported: true,
       }),
     post: (iss) =>
       metadata(iss, {
@@ -507,6 +508,7 @@ Deno.test("loadCustomProviders() completes OIDC providers from their discovery d
       docs: [`${issuer.origin}/basic/.well-known/openid-configuration`],
       source: "custom",
       issuer: `${issuer.origin}/basic`,
+      issuerInResponse: true,
       identity: {
         source: "userinfo",
         id: "sub",
@@ -523,6 +525,7 @@ Deno.test("loadCustomProviders() completes OIDC providers from their discovery d
       },
     });
     assert.equal(post.revoke, undefined);
+    assert.equal(post.issuerInResponse, undefined);
     assert.equal(post.clientAuth, "body");
     assert.equal(post.pkce, "none");
     assert.deepEqual(post.refresh, { supported: false });

@@ -188,7 +188,9 @@ Deno.test("callback() fails the session when the provider refuses the code", asy
     await assertPage(
       await sendCallback(
         server,
-        callbackUrlFor(opened, { code: "not-a-real-code" }),
+        // The upstream announces RFC 9207 `iss` in its discovery document, so an answer
+        // claiming to come from it carries its issuer.
+        callbackUrlFor(opened, { code: "not-a-real-code", iss: server.upstream!.issuer }),
         opened.cookies,
       ),
       {
