@@ -286,45 +286,62 @@ export async function runLocalLogin(options: LocalLoginOptions): Promise<LocalLo
 
   const controller = new AbortController();
   let server: Deno.HttpServer | undefined;
+  let alsoIpv6: Deno.HttpServer | undefined;
   let boundPort = plan.port;
   try {
+    const handler = (request: Request): Response => {
+      const url = new URL(request.url);
+      if (url.pathname !== plan.path) return page(404, "Not found", "Nothing here.");
+      if (done) {
+        return page(409, "Already finished", "This login already finished; close this tab.");
+      }
+      const params = parseRedirectInput(url.toString()) ?? {};
+      // Anyone on this machine (or a web page) can send a request here: one without this
+      // login's state is answered and ignored, and the login keeps waiting for the real one.
+      if (params.state === undefined || !timingSafeEqualStrings(params.state, state)) {
+        return page(
+          400,
+          "clawauth: not this login",
+          "This request does not belong to the login in progress and was ignored. " +
+            "Finish signing in from the link the command printed.",
+        );
+      }
+      try {
+        const code = codeFromRedirect(params, state);
+        finish({ code, via: "callback" });
+        return page(200, "clawauth: login complete", "You can close this tab.");
+      } catch (error) {
+        finish({ error });
+        return page(
+          400,
+          "clawauth: login failed",
+          error instanceof Error ? error.message : "login failed",
+        );
+      }
+    };
     server = Deno.serve({
       hostname: plan.bindHost,
       port: plan.port,
       signal: controller.signal,
       onListen: () => {},
-      handler(request) {
-        const url = new URL(request.url);
-        if (url.pathname !== plan.path) return page(404, "Not found", "Nothing here.");
-        if (done) {
-          return page(409, "Already finished", "This login already finished; close this tab.");
-        }
-        const params = parseRedirectInput(url.toString()) ?? {};
-        // Anyone on this machine (or a web page) can send a request here: one without this
-        // login's state is answered and ignored, and the login keeps waiting for the real one.
-        if (params.state === undefined || !timingSafeEqualStrings(params.state, state)) {
-          return page(
-            400,
-            "clawauth: not this login",
-            "This request does not belong to the login in progress and was ignored. " +
-              "Finish signing in from the link the command printed.",
-          );
-        }
-        try {
-          const code = codeFromRedirect(params, state);
-          finish({ code, via: "callback" });
-          return page(200, "clawauth: login complete", "You can close this tab.");
-        } catch (error) {
-          finish({ error });
-          return page(
-            400,
-            "clawauth: login failed",
-            error instanceof Error ? error.message : "login failed",
-          );
-        }
-      },
+      handler,
     });
     boundPort = (server.addr as Deno.NetAddr).port;
+    // A browser may resolve `localhost` to ::1 first: listen there too, so the redirect never
+    // reaches whatever else holds [::1]:port. Best effort (IPv6 may be off).
+    if (new URL(plan.redirectUriFor(boundPort)).hostname === "localhost") {
+      try {
+        alsoIpv6 = Deno.serve({
+          hostname: "::1",
+          port: boundPort,
+          signal: controller.signal,
+          onListen: () => {},
+          handler,
+        });
+      } catch {
+        alsoIpv6 = undefined;
+      }
+    }
   } catch (error) {
     server = undefined;
     if (plan.port === 0) throw error;
@@ -396,6 +413,7 @@ export async function runLocalLogin(options: LocalLoginOptions): Promise<LocalLo
     reader.releaseLock();
     controller.abort();
     await server?.finished;
+    await alsoIpv6?.finished;
   }
 
   const result = await tokenRequest(spec, { ...settings, redirectUri }, {

@@ -441,3 +441,35 @@ Deno.test("login local: a request to the listener with a wrong or missing state 
     await upstream.close();
   }
 });
+
+Deno.test("login local: a `localhost` redirect URI is answered on ::1 as well as 127.0.0.1", async () => {
+  // Browsers may resolve localhost to ::1 first; another program holding [::1]:port would
+  // otherwise receive the redirect (and its code).
+  const port = freePort();
+  const redirectUri = `http://localhost:${port}/auth/callback`;
+  const upstream = await startOidcUpstream({ redirectUris: [], publicRedirectUris: [redirectUri] });
+  const h = await createHarness({
+    env: { CLAWAUTH_PROVIDERS: publicClientProviders(upstream, { redirectUri }) },
+  });
+  const stdin = testStdin();
+  const running = runLoginLocal(
+    [FIXTURE_PROVIDER, "--no-browser", "--timeout", "30"],
+    h.withStdin(stdin.readable),
+  );
+  try {
+    const url = await until(() => authorizeUrlFrom(h.stderrText()), { what: "authorize URL" });
+    const { callbackUrl } = await authorizeOverHttp(url);
+    assert.equal(new URL(callbackUrl).hostname, "localhost");
+    const viaIpv6 = new URL(callbackUrl);
+    viaIpv6.hostname = "[::1]";
+    const response = await fetch(viaIpv6);
+    assert.equal(response.status, 200, await response.text());
+    const result = await running;
+    assert.equal(result.data.status, "completed");
+  } finally {
+    await stdin.close();
+    await running.catch(() => {});
+    await h.cleanup();
+    await upstream.close();
+  }
+});
