@@ -22,6 +22,7 @@ import {
   type ImportSource,
   jwtClaims,
   mapProfileId,
+  oauthCandidateFields,
   obj,
   readSourceJson,
   str,
@@ -81,18 +82,7 @@ export async function readCodex(
         source: path,
         sourceKey: "tokens",
         ...id,
-        type: "oauth",
-        origin: "local",
-        ...(accountId || email
-          ? { account: { ...(accountId ? { id: accountId } : {}), ...(email ? { email } : {}) } }
-          : {}),
-        secret: {
-          ...(access ? { access_token: access } : {}),
-          ...(refresh ? { refresh_token: refresh } : {}),
-          ...(idToken ? { id_token: idToken } : {}),
-          token_type: "Bearer",
-          ...(expiresAt ? { expires_at: expiresAt } : {}),
-        },
+        ...oauthCandidateFields({ accountId, email, access, refresh, idToken, expiresAt }),
       });
     }
   }

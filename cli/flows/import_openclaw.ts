@@ -28,6 +28,7 @@ import {
   type ImportSource,
   jwtClaims,
   mapProfileId,
+  oauthCandidateFields,
   obj,
   readSourceJson,
   str,
@@ -149,18 +150,7 @@ export function candidateFromCredential(
     const idToken = str(entry.idToken);
     return {
       ...base,
-      type: "oauth",
-      origin: "local",
-      ...(accountId || email
-        ? { account: { ...(accountId ? { id: accountId } : {}), ...(email ? { email } : {}) } }
-        : {}),
-      secret: {
-        ...(access ? { access_token: access } : {}),
-        ...(refresh ? { refresh_token: refresh } : {}),
-        ...(idToken ? { id_token: idToken } : {}),
-        token_type: "Bearer",
-        ...(expiresAt ? { expires_at: expiresAt } : {}),
-      },
+      ...oauthCandidateFields({ accountId, email, access, refresh, idToken, expiresAt }),
     };
   }
   return { reason: `unknown credential type ${JSON.stringify(String(type ?? "")).slice(0, 40)}` };

@@ -129,3 +129,35 @@ export async function readSourceJson(
     return { ok: false, missing: false, reason: "is not valid JSON" };
   }
 }
+
+/** What an imported OAuth login carries, each part optional as the source files have them. */
+export interface OAuthParts {
+  accountId?: string;
+  email?: string;
+  access?: string;
+  refresh?: string;
+  idToken?: string;
+  /** Epoch ms. */
+  expiresAt?: number;
+}
+
+/** The `type`, `origin`, `account` and `secret` of an imported OAuth candidate. */
+export function oauthCandidateFields(
+  parts: OAuthParts,
+): Pick<ImportCandidate, "type" | "origin" | "account" | "secret"> {
+  const { accountId, email, access, refresh, idToken, expiresAt } = parts;
+  return {
+    type: "oauth",
+    origin: "local",
+    ...(accountId || email
+      ? { account: { ...(accountId ? { id: accountId } : {}), ...(email ? { email } : {}) } }
+      : {}),
+    secret: {
+      ...(access ? { access_token: access } : {}),
+      ...(refresh ? { refresh_token: refresh } : {}),
+      ...(idToken ? { id_token: idToken } : {}),
+      token_type: "Bearer",
+      ...(expiresAt ? { expires_at: expiresAt } : {}),
+    },
+  };
+}
