@@ -702,6 +702,53 @@ export async function readPastedSecret(stdin: ReadableStream<Uint8Array>): Promi
   return text;
 }
 
+/**
+ * Stores a pasted secret (a `token` or `api_key`, never refreshed) under the profile's lock,
+ * saying on stderr when it replaces a credential of another origin; the profile's local OAuth
+ * client, if any, is forgotten. Shared by `token paste` and `token setup-token`.
+ */
+export async function storePastedCredential(
+  ctx: CliContext,
+  store: CredentialStore,
+  pasted: {
+    id: string;
+    provider: string;
+    type: "token" | "api_key";
+    value: string;
+    /** Epoch ms. */
+    expiresAt?: number;
+  },
+): Promise<CredentialRecord> {
+  const { id, type, value } = pasted;
+  return await withLock(lockPathFor(ctx.stateDir, id), async () => {
+    const previous = await readProfileMeta(ctx.stateDir, id);
+    if (previous !== null && previous.origin !== "pasted") {
+      ctx.stderr(
+        `clawauth: replacing the ${previous.origin} ${previous.type} credential of ${id}\n`,
+      );
+    }
+    const secret: CredentialSecret = {
+      type,
+      provider: pasted.provider,
+      access_token: value,
+      key: value,
+      saved_at: new Date(ctx.now()).toISOString(),
+      generation: 0,
+    };
+    if (type === "token") secret.token_type = "Bearer";
+    if (pasted.expiresAt !== undefined) secret.expires_at = pasted.expiresAt;
+    const saved = await store.save({
+      id,
+      type,
+      origin: "pasted",
+      refresh: { state: "idle" },
+      secret,
+    });
+    await removeLocalClient(ctx.stateDir, id);
+    return saved;
+  });
+}
+
 /** `clawauth token paste`. */
 export async function runTokenPaste(argv: string[], ctx: CliContext): Promise<CommandResult> {
   const args = parseTokenPasteArgs(argv);
@@ -723,32 +770,12 @@ export async function runTokenPaste(argv: string[], ctx: CliContext): Promise<Co
     ? undefined
     : now + args.expiresInSeconds * 1000;
 
-  const record = await withLock(lockPathFor(ctx.stateDir, id), async () => {
-    const previous = await readProfileMeta(ctx.stateDir, id);
-    if (previous !== null && previous.origin !== "pasted") {
-      ctx.stderr(
-        `clawauth: replacing the ${previous.origin} ${previous.type} credential of ${id}\n`,
-      );
-    }
-    const secret: CredentialSecret = {
-      type: args.type,
-      provider: args.provider,
-      access_token: value,
-      key: value,
-      saved_at: new Date(now).toISOString(),
-      generation: 0,
-    };
-    if (args.type === "token") secret.token_type = "Bearer";
-    if (expiresAt !== undefined) secret.expires_at = expiresAt;
-    const saved = await store.save({
-      id,
-      type: args.type,
-      origin: "pasted",
-      refresh: { state: "idle" },
-      secret,
-    });
-    await removeLocalClient(ctx.stateDir, id);
-    return saved;
+  const record = await storePastedCredential(ctx, store, {
+    id,
+    provider: args.provider,
+    type: args.type,
+    value,
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
   });
 
   return {

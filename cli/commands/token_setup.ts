@@ -19,12 +19,8 @@ import { ClawauthError, ERROR_CODES } from "../../shared/errors.ts";
 import { parseCommandArgs, parseProfileName, usageError } from "../args.ts";
 import type { CliContext, CommandResult } from "../context.ts";
 import { readHiddenLine } from "../flows/hidden_prompt.ts";
-import { removeLocalClient } from "../flows/local_client.ts";
-import { lockPathFor, withLock } from "../lock.ts";
 import { CredentialStore } from "../store/credentials.ts";
-import { readProfileMeta } from "../store/profiles.ts";
-import type { CredentialSecret } from "../store/types.ts";
-import { readPastedSecret } from "./token_manage.ts";
+import { readPastedSecret, storePastedCredential } from "./token_manage.ts";
 
 export const TOKEN_SETUP_TOKEN_USAGE =
   `Usage: clawauth token setup-token anthropic [--profile <name>] [--json]
@@ -142,31 +138,11 @@ export async function runTokenSetupToken(
     keychainService: ctx.keychainService,
     now: ctx.now,
   });
-  const record = await withLock(lockPathFor(ctx.stateDir, id), async () => {
-    const previous = await readProfileMeta(ctx.stateDir, id);
-    if (previous !== null && previous.origin !== "pasted") {
-      ctx.stderr(
-        `clawauth: replacing the ${previous.origin} ${previous.type} credential of ${id}\n`,
-      );
-    }
-    const secret: CredentialSecret = {
-      type: "token",
-      provider: args.provider,
-      access_token: token,
-      key: token,
-      token_type: "Bearer",
-      saved_at: new Date(ctx.now()).toISOString(),
-      generation: 0,
-    };
-    const saved = await store.save({
-      id,
-      type: "token",
-      origin: "pasted",
-      refresh: { state: "idle" },
-      secret,
-    });
-    await removeLocalClient(ctx.stateDir, id);
-    return saved;
+  const record = await storePastedCredential(ctx, store, {
+    id,
+    provider: args.provider,
+    type: "token",
+    value: token,
   });
 
   return {
